@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: Rust -> wasm32, wasm-bindgen (web target),
+# wasm-opt -Oz (npm binaryen), then the package.json, runtime entries and types.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+name=keywords_everywhere_backlinks
+cargo build --release --target wasm32-unknown-unknown --lib --quiet
+rm -rf pkg
+wasm-bindgen "target/wasm32-unknown-unknown/release/$name.wasm" \
+  --target web --out-dir pkg --no-typescript \
+  --remove-name-section --remove-producers-section
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+node scripts/package-pkg.mjs

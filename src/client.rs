@@ -1,0 +1,62 @@
+//! One backlinks call from start to end: build the request, send it, classify
+//! the answer, and retry what may succeed on another attempt.
+
+use crate::error::Error;
+use crate::js_values::backlinks_result;
+use crate::params::{ClientConfig, Query};
+use crate::request;
+use crate::response::classify;
+use crate::retry::{delay_ms, parse_retry_after};
+use crate::transport::{self, now_ms, random};
+use wasm_bindgen::JsValue;
+use web_sys::AbortSignal;
+
+/// Runs `query` with `config`, retrying 429, 5xx and network errors up to
+/// `config.max_retries` times.
+pub async fn run(
+    config: &ClientConfig,
+    query: &Query,
+    signal: Option<&AbortSignal>,
+) -> Result<JsValue, Error> {
+    let request = request::build(config, query);
+    let mut retry = 0;
+    loop {
+        let (error, retry_after) = match attempt(&request, config, signal).await {
+            Ok(result) => return Ok(result),
+            Err(failed) => failed,
+        };
+        let wait = (error.is_retryable() && retry < config.max_retries)
+            .then(|| delay_ms(retry, retry_after, random()))
+            .flatten();
+        match (wait, error) {
+            (Some(ms), _) => transport::sleep(ms, signal).await?,
+            (None, Error::NetworkError { detail, .. }) => {
+                return Err(Error::NetworkError {
+                    detail,
+                    attempts: retry + 1,
+                })
+            }
+            (None, error) => return Err(error),
+        }
+        retry += 1;
+    }
+}
+
+/// One attempt; a failure comes with the server's `Retry-After` in seconds.
+async fn attempt(
+    request: &request::HttpRequest,
+    config: &ClientConfig,
+    signal: Option<&AbortSignal>,
+) -> Result<JsValue, (Error, Option<f64>)> {
+    let answer = transport::send(request, config.timeout_ms, signal)
+        .await
+        .map_err(|e| (e, None))?;
+    let retry_after = answer
+        .retry_after
+        .as_deref()
+        .and_then(|v| parse_retry_after(v, now_ms()));
+    let bytes = answer.body.to_vec();
+    let shape = classify(answer.status, &bytes, retry_after).map_err(|e| (e, retry_after))?;
+    drop(bytes);
+    backlinks_result(answer.status, &answer.body, &shape).map_err(|e| (e, None))
+}

@@ -1,0 +1,321 @@
+//! The one error type of the crate, and its single conversion into the JS
+//! `KeywordsEverywhereError`.
+//!
+//! Every variant is a case a caller can act on; [`Error::code`] is its stable
+//! machine-readable name, [`Error::message`] says what happened and what to do.
+//! No variant ever holds the API key: messages are built only from the
+//! caller's non-secret arguments and from what the server answered.
+
+use std::fmt;
+
+/// What the API said in an error answer (`{ "message": ..., "description": ... }`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ApiMessage {
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// The API's `message`, e.g. `"402 Insufficient Credits"`, when the body had one.
+    pub message: Option<String>,
+    /// The API's `description`, when the body had one.
+    pub description: Option<String>,
+}
+
+/// Everything that can go wrong, one variant per case a caller can act on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// Local validation failed; nothing was sent and no credits were spent.
+    InvalidArgument {
+        /// The option or parameter at fault, e.g. `"num"` or `"apiKey"`.
+        field: &'static str,
+        /// What was wrong and how to fix it.
+        message: String,
+    },
+    /// HTTP 400: the API found the submitted data invalid.
+    BadRequest(ApiMessage),
+    /// HTTP 401: the API key is missing or invalid.
+    Unauthorized(ApiMessage),
+    /// HTTP 402: the account has no valid subscription.
+    SubscriptionRequired(ApiMessage),
+    /// HTTP 402: the endpoint needs a Gold or Platinum plan.
+    PlanRequired(ApiMessage),
+    /// HTTP 402: the account has too few credits.
+    InsufficientCredits(ApiMessage),
+    /// Any other HTTP 402.
+    PaymentRequired(ApiMessage),
+    /// HTTP 429 after the retries were spent.
+    RateLimited {
+        /// What the server said.
+        api: ApiMessage,
+        /// Seconds the server asked to wait (`Retry-After`), when it said.
+        retry_after: Option<f64>,
+    },
+    /// HTTP 5xx after the retries were spent.
+    ServerError(ApiMessage),
+    /// Any other non-2xx status.
+    HttpError(ApiMessage),
+    /// No response came (refused, reset, DNS, CORS) after the retries were spent.
+    NetworkError {
+        /// The runtime's own words, e.g. `"TypeError: fetch failed"`.
+        detail: String,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// One attempt took longer than `timeoutMs`.
+    Timeout {
+        /// The limit that was exceeded.
+        timeout_ms: u32,
+    },
+    /// The caller's `AbortSignal` aborted the call.
+    Aborted,
+    /// A 2xx answer whose body is not the documented JSON shape.
+    InvalidResponse {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// What was wrong with the body.
+        detail: String,
+    },
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidArgument`].
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The stable code of this error, as documented in the README.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidArgument { .. } => "invalid_argument",
+            Error::BadRequest(_) => "bad_request",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::SubscriptionRequired(_) => "subscription_required",
+            Error::PlanRequired(_) => "plan_required",
+            Error::InsufficientCredits(_) => "insufficient_credits",
+            Error::PaymentRequired(_) => "payment_required",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::ServerError(_) => "server_error",
+            Error::HttpError(_) => "http_error",
+            Error::NetworkError { .. } => "network_error",
+            Error::Timeout { .. } => "timeout",
+            Error::Aborted => "aborted",
+            Error::InvalidResponse { .. } => "invalid_response",
+        }
+    }
+
+    /// The API's answer behind this error, when a response came.
+    fn api(&self) -> Option<&ApiMessage> {
+        match self {
+            Error::BadRequest(api)
+            | Error::Unauthorized(api)
+            | Error::SubscriptionRequired(api)
+            | Error::PlanRequired(api)
+            | Error::InsufficientCredits(api)
+            | Error::PaymentRequired(api)
+            | Error::ServerError(api)
+            | Error::HttpError(api)
+            | Error::RateLimited { api, .. } => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when a response came.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::InvalidResponse { status, .. } => Some(*status),
+            other => other.api().map(|api| api.status),
+        }
+    }
+
+    /// The API's own `description`, when it gave one.
+    pub fn description(&self) -> Option<&str> {
+        self.api().and_then(|api| api.description.as_deref())
+    }
+
+    /// The option or parameter at fault, for `invalid_argument`.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidArgument { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Seconds the server asked to wait, for `rate_limited`.
+    pub fn retry_after(&self) -> Option<f64> {
+        match self {
+            Error::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether another attempt may succeed: 429, 5xx and network errors.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Error::RateLimited { .. } | Error::ServerError(_) | Error::NetworkError { .. }
+        )
+    }
+
+    /// What happened and what to do about it, in one or two sentences.
+    pub fn message(&self) -> String {
+        let said = |api: &ApiMessage| match &api.message {
+            Some(m) => format!("the API answered {} \"{}\"", api.status, m),
+            None => format!("the API answered HTTP {}", api.status),
+        };
+        match self {
+            Error::InvalidArgument { message, .. } => message.clone(),
+            Error::BadRequest(api) => format!(
+                "The request was refused as invalid: {}. Check `page` (an absolute http(s) URL) and `num` (1 to 10000).",
+                said(api)
+            ),
+            Error::Unauthorized(api) => format!(
+                "The API key was refused: {}. Check the `apiKey` option; a key comes from your Keywords Everywhere account's API page.",
+                said(api)
+            ),
+            Error::SubscriptionRequired(api) => format!(
+                "No valid subscription: {}. Backlinks need an active Keywords Everywhere subscription.",
+                said(api)
+            ),
+            Error::PlanRequired(api) => format!(
+                "Plan too small: {}. Backlinks need a Gold or Platinum plan; upgrade the plan to use this endpoint.",
+                said(api)
+            ),
+            Error::InsufficientCredits(api) => format!(
+                "Not enough credits: {}. Buy more credits, or ask for fewer backlinks with a smaller `num`.",
+                said(api)
+            ),
+            Error::PaymentRequired(api) => format!(
+                "Payment required: {}. Check your Keywords Everywhere account's billing.",
+                said(api)
+            ),
+            Error::RateLimited { api, retry_after } => match retry_after {
+                Some(s) => format!(
+                    "Rate limited: {}. Wait {} s before trying again.",
+                    said(api),
+                    format_seconds(*s)
+                ),
+                None => format!(
+                    "Rate limited: {}. Wait a little before trying again.",
+                    said(api)
+                ),
+            },
+            Error::ServerError(api) => format!(
+                "The server failed: {}, and retries did not help. Try again later.",
+                said(api)
+            ),
+            Error::HttpError(api) => format!(
+                "Unexpected HTTP status: {}. Check `baseUrl`: it must point at the API or at a proxy for it.",
+                said(api)
+            ),
+            Error::NetworkError { detail, attempts } => format!(
+                "No response from the server after {attempts} attempt{} ({detail}). Check the network and `baseUrl`; in a browser, a cross-origin call also needs CORS on the server.",
+                if *attempts == 1 { "" } else { "s" }
+            ),
+            Error::Timeout { timeout_ms } => format!(
+                "The request took longer than timeoutMs ({timeout_ms} ms) and was abandoned. Raise `timeoutMs` or ask for fewer backlinks."
+            ),
+            Error::Aborted => "The call was aborted by its AbortSignal.".to_string(),
+            Error::InvalidResponse { status, detail } => format!(
+                "The server answered HTTP {status} with a body that is not the documented backlinks JSON: {detail}. Check `baseUrl`; if it is right, the API changed or a proxy altered the answer."
+            ),
+        }
+    }
+}
+
+/// Seconds without a needless `.0`.
+fn format_seconds(s: f64) -> String {
+    if s.fract() == 0.0 {
+        format!("{}", s as u64)
+    } else {
+        format!("{s:.1}")
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+impl std::error::Error for Error {}
+
+mod js {
+    //! The single conversion of [`Error`] into the JS `KeywordsEverywhereError`.
+    use super::Error;
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(module = "/js/error.js")]
+    extern "C" {
+        #[wasm_bindgen(js_name = makeError)]
+        fn make_error(
+            message: &str,
+            code: &str,
+            status: Option<u16>,
+            description: Option<String>,
+            field: Option<String>,
+            retry_after: Option<f64>,
+        ) -> JsValue;
+    }
+
+    impl From<Error> for JsValue {
+        fn from(error: Error) -> JsValue {
+            make_error(
+                &error.message(),
+                error.code(),
+                error.status(),
+                error.description().map(str::to_owned),
+                error.field().map(str::to_owned),
+                error.retry_after(),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, message: &str, description: Option<&str>) -> ApiMessage {
+        ApiMessage {
+            status,
+            message: Some(message.into()),
+            description: description.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn codes_and_fields() {
+        let e = Error::invalid("num", "num must be 1..10000");
+        assert_eq!(e.code(), "invalid_argument");
+        assert_eq!(e.field(), Some("num"));
+        assert_eq!(e.status(), None);
+        let e = Error::InsufficientCredits(api(402, "402 Insufficient Credits", Some("d")));
+        assert_eq!(e.code(), "insufficient_credits");
+        assert_eq!(e.status(), Some(402));
+        assert_eq!(e.description(), Some("d"));
+        assert!(e.message().contains("Buy more credits"));
+    }
+
+    #[test]
+    fn retryable_cases() {
+        assert!(Error::ServerError(api(503, "x", None)).is_retryable());
+        assert!(Error::NetworkError {
+            detail: "x".into(),
+            attempts: 1
+        }
+        .is_retryable());
+        assert!(!Error::Timeout { timeout_ms: 5 }.is_retryable());
+        assert!(!Error::Unauthorized(api(401, "x", None)).is_retryable());
+    }
+
+    #[test]
+    fn rate_limited_says_how_long() {
+        let e = Error::RateLimited {
+            api: api(429, "429 Too Many Requests", None),
+            retry_after: Some(3.0),
+        };
+        assert_eq!(e.retry_after(), Some(3.0));
+        assert!(e.message().contains("Wait 3 s"), "{}", e.message());
+    }
+}

@@ -1,0 +1,136 @@
+//! Reading JS arguments into the pure [`Fields`], and building the JS result
+//! from a checked body. The only places that look inside JS objects.
+
+use crate::error::Error;
+use crate::json::{BacklinksShape, BACKLINK_FIELDS};
+use crate::params::{Fields, Value};
+use js_sys::{Array, JsString, Object, Reflect, Uint8Array, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{AbortSignal, TextDecoder};
+
+/// Reads an options object into [`Fields`]. `undefined` is an empty object;
+/// anything else that is not a plain object is an error naming `what`.
+pub fn read_fields(value: &JsValue, what: &'static str) -> Result<Fields, Error> {
+    if value.is_undefined() {
+        return Ok(Fields::default());
+    }
+    if !value.is_object() || value.is_function() || Array::is_array(value) {
+        return Err(Error::invalid(
+            what,
+            format!(
+                "The {what} must be an object such as {}; got {}.",
+                if what == "options" {
+                    "{ apiKey: \"...\" }"
+                } else {
+                    "{ page: \"https://example.com/\", num: 10 }"
+                },
+                type_name(value)
+            ),
+        ));
+    }
+    let object: &Object = value.unchecked_ref();
+    let mut entries = Vec::new();
+    for key in Object::keys(object).iter() {
+        let name = key.as_string().unwrap_or_default();
+        let v = Reflect::get(object, &key).map_err(|_| {
+            Error::invalid(what, format!("Reading `{name}` of the {what} threw an exception."))
+        })?;
+        entries.push((name, read_value(&v)));
+    }
+    Ok(Fields::new(entries))
+}
+
+/// Reads the `signal` field as an `AbortSignal`, when it is one.
+pub fn read_signal(params: &JsValue) -> Option<AbortSignal> {
+    if !params.is_object() {
+        return None;
+    }
+    Reflect::get(params, &JsValue::from_str("signal"))
+        .ok()?
+        .dyn_into::<AbortSignal>()
+        .ok()
+}
+
+/// One JS value as the validation sees it.
+pub fn read_value(v: &JsValue) -> Value {
+    if v.is_undefined() {
+        Value::Undefined
+    } else if v.is_null() {
+        Value::Null
+    } else if let Some(b) = v.as_bool() {
+        Value::Bool(b)
+    } else if let Some(n) = v.as_f64() {
+        Value::Number(n)
+    } else if let Some(s) = v.dyn_ref::<JsString>() {
+        if s.is_valid_utf16() {
+            Value::String(String::from(s))
+        } else {
+            Value::BrokenString
+        }
+    } else if let Some(signal) = v.dyn_ref::<AbortSignal>() {
+        Value::Signal {
+            aborted: signal.aborted(),
+        }
+    } else {
+        Value::Other(type_name(v))
+    }
+}
+
+/// `typeof`, with arrays and null told apart.
+fn type_name(v: &JsValue) -> &'static str {
+    if v.is_null() {
+        "null"
+    } else if Array::is_array(v) {
+        "array"
+    } else if v.is_function() {
+        "function"
+    } else if v.is_object() {
+        "object"
+    } else if v.is_string() {
+        "string"
+    } else if v.is_bigint() {
+        "bigint"
+    } else if v.is_symbol() {
+        "symbol"
+    } else if v.as_f64().is_some() {
+        "number"
+    } else if v.as_bool().is_some() {
+        "boolean"
+    } else {
+        "undefined"
+    }
+}
+
+/// Builds `{ data, credits_consumed, time_taken }` from a body that
+/// [`crate::json::scan_backlinks`] has checked: the host's `JSON.parse` makes
+/// the objects, then the fields the shape lists are set to `""`.
+pub fn backlinks_result(status: u16, body: &Uint8Array, shape: &BacklinksShape) -> Result<JsValue, Error> {
+    let invalid = |detail: &str| Error::InvalidResponse {
+        status,
+        detail: detail.into(),
+    };
+    let text = TextDecoder::new()
+        .and_then(|d| d.decode_with_buffer_source(body))
+        .map_err(|_| invalid("the body could not be decoded as UTF-8"))?;
+    let parsed = JSON::parse(&text).map_err(|_| invalid("the body is not valid JSON"))?;
+    let data = Reflect::get(&parsed, &"data".into()).map_err(|_| invalid("no `data`"))?;
+    if !shape.fill.is_empty() {
+        let data: &Array = data.unchecked_ref();
+        let empty = JsValue::from_str("");
+        let keys: Vec<JsValue> = BACKLINK_FIELDS.iter().map(|&f| f.into()).collect();
+        for &(item, field) in &shape.fill {
+            let _ = Reflect::set(&data.get(item), &keys[field as usize], &empty);
+        }
+    }
+    let number = |name: &str| {
+        Reflect::get(&parsed, &name.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    };
+    let result = Object::new();
+    let _ = Reflect::set(&result, &"data".into(), &data);
+    let _ = Reflect::set(&result, &"credits_consumed".into(), &number("credits_consumed").into());
+    let _ = Reflect::set(&result, &"time_taken".into(), &number("time_taken").into());
+    Ok(result.into())
+}

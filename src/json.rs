@@ -1,0 +1,668 @@
+//! A strict JSON (RFC 8259) reader over bytes, made for the one shape the API
+//! answers with, and for its small error bodies.
+//!
+//! [`scan_backlinks`] checks a whole success body in one pass without building
+//! anything: it proves the body is JSON, that `data` is an array of objects
+//! whose five documented fields are strings (or null, or missing), and that
+//! `credits_consumed` and `time_taken` are numbers (or null, or missing). The
+//! host's `JSON.parse` then builds the JS objects, which it does faster than
+//! any wasm code can; this module tells it which fields to fill with `""`.
+//!
+//! Nothing here recurses on the input: deep nesting is walked with a heap
+//! stack and refused past [`MAX_DEPTH`], so no body can overflow the stack.
+
+use std::borrow::Cow;
+
+/// The five documented fields of a backlink, in the API's order.
+pub const BACKLINK_FIELDS: [&str; 5] = [
+    "anchor_text",
+    "domain_source",
+    "domain_target",
+    "url_source",
+    "url_target",
+];
+
+/// Deepest nesting accepted inside unknown fields.
+pub const MAX_DEPTH: usize = 512;
+
+/// What [`scan_backlinks`] learnt of a valid body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BacklinksShape {
+    /// How many backlinks `data` holds.
+    pub items: u32,
+    /// `(item index, index into BACKLINK_FIELDS)` of each field that is
+    /// missing or null and must be set to `""`.
+    pub fill: Vec<(u32, u8)>,
+}
+
+/// Why a body is not the documented shape, in words for an error message.
+pub type ShapeError = String;
+
+/// Checks a success body; see the module docs.
+pub fn scan_backlinks(body: &[u8]) -> Result<BacklinksShape, ShapeError> {
+    let mut r = Reader::new(body);
+    r.ws();
+    match r.peek() {
+        None => return Err("the body is empty".into()),
+        Some(b'{') => {}
+        Some(b'<') => return Err(format!("the body looks like HTML, not JSON ({})", r.excerpt())),
+        Some(b) => {
+            return Err(format!(
+                "the body is {}, not a JSON object ({})",
+                kind_name(b),
+                r.excerpt()
+            ))
+        }
+    }
+    let mut shape = None;
+    r.object(|r, key| {
+        if r.key_is(&key, "data") {
+            shape = Some(r.data()?);
+        } else if r.key_is(&key, "credits_consumed") || r.key_is(&key, "time_taken") {
+            let name = if r.key_is(&key, "time_taken") { "time_taken" } else { "credits_consumed" };
+            match r.peek() {
+                Some(b'-' | b'0'..=b'9') => r.number()?,
+                Some(b'n') => r.literal(b"null")?,
+                Some(b) => return Err(format!("`{name}` is {}, not a number", kind_name(b))),
+                None => return Err(r.early_end()),
+            }
+        } else {
+            r.skip_value()?;
+        }
+        Ok(())
+    })?;
+    r.end()?;
+    shape.ok_or_else(|| "it has no `data` field".into())
+}
+
+/// The top-level string fields `names` of a JSON object body (an API error
+/// answer such as `{"message": ..., "description": ...}`); `None` when the
+/// body is not a JSON object. Fields that are not strings are left out.
+pub fn object_strings<const N: usize>(body: &[u8], names: [&str; N]) -> Option<[Option<String>; N]> {
+    let mut out: [Option<String>; N] = std::array::from_fn(|_| None);
+    let mut r = Reader::new(body);
+    r.ws();
+    if r.peek() != Some(b'{') {
+        return None;
+    }
+    r.object(|r, key| {
+        let slot = names.iter().position(|n| r.key_is(&key, n));
+        match (slot, r.peek()) {
+            (Some(i), Some(b'"')) => out[i] = Some(r.string()?.decode().into_owned()),
+            _ => r.skip_value()?,
+        }
+        Ok(())
+    })
+    .ok()?;
+    r.end().ok()?;
+    Some(out)
+}
+
+/// The JSON kind a value starting with byte `b` has, for messages.
+fn kind_name(b: u8) -> &'static str {
+    match b {
+        b'"' => "a string",
+        b'{' => "an object",
+        b'[' => "an array",
+        b't' | b'f' => "a boolean",
+        b'n' => "null",
+        b'-' | b'0'..=b'9' => "a number",
+        _ => "not valid JSON",
+    }
+}
+
+/// A string token: the raw bytes between the quotes.
+struct Str<'a> {
+    raw: &'a [u8],
+    escaped: bool,
+}
+
+impl Str<'_> {
+    /// The string's text, escapes decoded (lone surrogates become U+FFFD).
+    fn decode(&self) -> Cow<'_, str> {
+        if !self.escaped {
+            return String::from_utf8_lossy(self.raw);
+        }
+        let mut out = Vec::with_capacity(self.raw.len());
+        let mut i = 0;
+        let raw = self.raw;
+        while i < raw.len() {
+            if raw[i] != b'\\' {
+                out.push(raw[i]);
+                i += 1;
+                continue;
+            }
+            let c = match raw[i + 1] {
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let hi = hex4(&raw[i + 2..i + 6]);
+                    i += 6;
+                    let is_pair = (0xD800..0xDC00).contains(&hi)
+                        && raw.get(i..i + 2) == Some(b"\\u")
+                        && (0xDC00..0xE000).contains(&hex4(&raw[i + 2..i + 6]));
+                    let code = if is_pair {
+                        let lo = hex4(&raw[i + 2..i + 6]);
+                        i += 6;
+                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                    } else {
+                        hi
+                    };
+                    let c = char::from_u32(code).unwrap_or('\u{FFFD}');
+                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    continue;
+                }
+                other => other as char, // '"', '\\', '/'
+            };
+            out.push(c as u8);
+            i += 2;
+        }
+        Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+    }
+}
+
+/// The value of four hex digits (already checked by the reader).
+fn hex4(h: &[u8]) -> u32 {
+    h.iter()
+        .fold(0, |acc, &c| acc * 16 + (c as char).to_digit(16).unwrap_or(0))
+}
+
+/// A cursor over the body.
+struct Reader<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+/// `true` where any byte of `x` is zero.
+#[inline(always)]
+fn has_zero_byte(x: u64) -> bool {
+    x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080 != 0
+}
+
+impl<'a> Reader<'a> {
+    fn new(b: &'a [u8]) -> Self {
+        // A UTF-8 byte order mark is dropped by TextDecoder too.
+        let i = if b.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        Reader { b, i }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// A few characters from the current position, for messages.
+    fn excerpt(&self) -> String {
+        let end = (self.i + 40).min(self.b.len());
+        let text = String::from_utf8_lossy(&self.b[self.i..end]);
+        let more = if end < self.b.len() { "..." } else { "" };
+        format!("starts with {text:?}{more}")
+    }
+
+    fn early_end(&self) -> ShapeError {
+        format!(
+            "the JSON ends early after {} bytes (a truncated body?)",
+            self.b.len()
+        )
+    }
+
+    fn unexpected(&self, wanted: &str) -> ShapeError {
+        match self.peek() {
+            None => self.early_end(),
+            Some(b) => format!(
+                "invalid JSON at byte {}: expected {wanted}, found {:?}",
+                self.i, b as char
+            ),
+        }
+    }
+
+    fn expect(&mut self, byte: u8, wanted: &str) -> Result<(), ShapeError> {
+        if self.peek() == Some(byte) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(self.unexpected(wanted))
+        }
+    }
+
+    /// Only white space may follow the top-level value.
+    fn end(&mut self) -> Result<(), ShapeError> {
+        self.ws();
+        if self.i == self.b.len() {
+            Ok(())
+        } else {
+            Err(format!("there is more after the JSON value, at byte {}", self.i))
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), ShapeError> {
+        if self.b[self.i..].starts_with(word) {
+            self.i += word.len();
+            Ok(())
+        } else if word.starts_with(&self.b[self.i..]) {
+            Err(self.early_end())
+        } else {
+            Err(self.unexpected("a JSON value"))
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    fn number(&mut self) -> Result<(), ShapeError> {
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.unexpected("a digit")),
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return Err(self.unexpected("a digit after the decimal point"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.unexpected("a digit in the exponent"));
+            }
+        }
+        Ok(())
+    }
+
+    /// A string token; the cursor is on its opening quote.
+    fn string(&mut self) -> Result<Str<'a>, ShapeError> {
+        self.expect(b'"', "a string")?;
+        let start = self.i;
+        let mut escaped = false;
+        loop {
+            self.skip_plain_string_bytes();
+            match self.peek() {
+                Some(b'"') => {
+                    let raw = &self.b[start..self.i];
+                    self.i += 1;
+                    return Ok(Str { raw, escaped });
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    self.i += 1;
+                    match self.peek() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 1,
+                        Some(b'u') => {
+                            let hex = self.b.get(self.i + 1..self.i + 5).ok_or_else(|| self.early_end())?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return Err(self.unexpected("four hex digits after \\u"));
+                            }
+                            self.i += 5;
+                        }
+                        _ => return Err(self.unexpected("an escape such as \\n or \\u0000")),
+                    }
+                }
+                Some(_) => return Err(format!("invalid JSON at byte {}: a control character inside a string", self.i)),
+                None => return Err(self.early_end()),
+            }
+        }
+    }
+
+    /// Moves past string bytes that need no attention: not `"`, not `\`,
+    /// not a control character. Eight bytes at a time where it can.
+    #[inline(always)]
+    fn skip_plain_string_bytes(&mut self) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        while let Some(chunk) = self.b.get(self.i..self.i + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let quote = has_zero_byte(x ^ (ONES * b'"' as u64));
+            let backslash = has_zero_byte(x ^ (ONES * b'\\' as u64));
+            let control = x.wrapping_sub(ONES * 0x20) & !x & 0x8080_8080_8080_8080 != 0;
+            if quote || backslash || control {
+                break;
+            }
+            self.i += 8;
+        }
+        while let Some(&b) = self.b.get(self.i) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.i += 1;
+        }
+    }
+
+    /// Whether a key token is `name` (escapes decoded, as JSON.parse does).
+    fn key_is(&self, key: &Str<'_>, name: &str) -> bool {
+        if key.escaped {
+            key.decode() == name
+        } else {
+            key.raw == name.as_bytes()
+        }
+    }
+
+    /// Reads `"key" :` and leaves the cursor at the value.
+    fn key(&mut self) -> Result<Str<'a>, ShapeError> {
+        self.ws();
+        if self.peek() != Some(b'"') {
+            return Err(self.unexpected("a quoted key"));
+        }
+        let key = self.string()?;
+        self.ws();
+        self.expect(b':', "':' after a key")?;
+        self.ws();
+        Ok(key)
+    }
+
+    /// Walks an object, calling `member` with the cursor on each value.
+    fn object(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Str<'a>) -> Result<(), ShapeError>,
+    ) -> Result<(), ShapeError> {
+        self.expect(b'{', "'{'")?;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            let key = self.key()?;
+            member(self, key)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("',' or '}'")),
+            }
+        }
+    }
+
+    /// Walks an array, calling `element` with the cursor on each value.
+    fn array(
+        &mut self,
+        mut element: impl FnMut(&mut Self) -> Result<(), ShapeError>,
+    ) -> Result<(), ShapeError> {
+        self.expect(b'[', "'['")?;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            element(self)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("',' or ']'")),
+            }
+        }
+    }
+
+    /// The `data` array: objects whose documented fields are strings or null.
+    fn data(&mut self) -> Result<BacklinksShape, ShapeError> {
+        match self.peek() {
+            Some(b'[') => {}
+            Some(b) => return Err(format!("`data` is {}, not an array", kind_name(b))),
+            None => return Err(self.early_end()),
+        }
+        let mut shape = BacklinksShape::default();
+        self.array(|r| {
+            let item = shape.items;
+            match r.peek() {
+                Some(b'{') => {}
+                Some(b) => return Err(format!("`data[{item}]` is {}, not an object", kind_name(b))),
+                None => return Err(r.early_end()),
+            }
+            // Per field: was its last occurrence a string?
+            let mut is_string = [false; 5];
+            r.object(|r, key| {
+                let slot = BACKLINK_FIELDS.iter().position(|f| r.key_is(&key, f));
+                match (slot, r.peek()) {
+                    (Some(f), Some(b'"')) => {
+                        r.string()?;
+                        is_string[f] = true;
+                    }
+                    (Some(f), Some(b'n')) => {
+                        r.literal(b"null")?;
+                        is_string[f] = false;
+                    }
+                    (Some(f), Some(b)) => {
+                        return Err(format!(
+                            "`data[{item}].{}` is {}, not a string",
+                            BACKLINK_FIELDS[f],
+                            kind_name(b)
+                        ))
+                    }
+                    _ => r.skip_value()?,
+                }
+                Ok(())
+            })?;
+            for (f, _) in is_string.iter().enumerate().filter(|(_, s)| !**s) {
+                shape.fill.push((item, f as u8));
+            }
+            shape.items += 1;
+            Ok(())
+        })?;
+        Ok(shape)
+    }
+
+    /// Checks and skips any one JSON value, nesting walked without recursion.
+    fn skip_value(&mut self) -> Result<(), ShapeError> {
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            // A value starts here.
+            self.ws();
+            match self.peek() {
+                Some(c @ (b'{' | b'[')) => {
+                    self.i += 1;
+                    self.ws();
+                    let close = if c == b'{' { b'}' } else { b']' };
+                    if self.peek() == Some(close) {
+                        self.i += 1;
+                    } else {
+                        if open.len() >= MAX_DEPTH {
+                            return Err(format!("the JSON nests deeper than {MAX_DEPTH} levels"));
+                        }
+                        open.push(c);
+                        if c == b'{' {
+                            self.key()?;
+                        }
+                        continue;
+                    }
+                }
+                Some(b'"') => {
+                    self.string()?;
+                }
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                Some(b't') => self.literal(b"true")?,
+                Some(b'f') => self.literal(b"false")?,
+                Some(b'n') => self.literal(b"null")?,
+                _ => return Err(self.unexpected("a JSON value")),
+            }
+            // A value ended: close what it ends, or move to the next one.
+            loop {
+                let Some(&top) = open.last() else {
+                    return Ok(());
+                };
+                self.ws();
+                match (top, self.peek()) {
+                    (_, Some(b',')) => {
+                        self.i += 1;
+                        if top == b'{' {
+                            self.key()?;
+                        }
+                        break;
+                    }
+                    (b'{', Some(b'}')) | (b'[', Some(b']')) => {
+                        self.i += 1;
+                        open.pop();
+                    }
+                    _ => return Err(self.unexpected("',' or the end of the object or array")),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(body: &str) -> BacklinksShape {
+        scan_backlinks(body.as_bytes()).unwrap_or_else(|e| panic!("{body}: {e}"))
+    }
+    fn err(body: &str) -> String {
+        scan_backlinks(body.as_bytes()).expect_err(body)
+    }
+    const FULL: &str = r#"{"anchor_text":"a","domain_source":"b","domain_target":"c","url_source":"d","url_target":"e"}"#;
+
+    #[test]
+    fn documented_shape() {
+        let body = format!(r#"{{"data":[{FULL},{FULL}],"credits_consumed":2,"time_taken":0.98}}"#);
+        assert_eq!(ok(&body), BacklinksShape { items: 2, fill: vec![] });
+        assert_eq!(ok(r#" {"data":[]} "#).items, 0);
+        assert_eq!(ok("\u{FEFF}{\"data\":[]}").items, 0);
+    }
+
+    #[test]
+    fn missing_and_null_fields_are_filled() {
+        let s = ok(r#"{"data":[{"anchor_text":null,"url_target":"x"},{}],"credits_consumed":null}"#);
+        assert_eq!(s.items, 2);
+        assert_eq!(
+            s.fill,
+            vec![(0, 0), (0, 1), (0, 2), (0, 3), (1, 0), (1, 1), (1, 2), (1, 3), (1, 4)]
+        );
+        // The last duplicate wins, as in JSON.parse.
+        let s = ok(r#"{"data":[{"anchor_text":null,"anchor_text":"a","domain_source":"b","domain_source":null,"domain_target":"","url_source":"","url_target":""}]}"#);
+        assert_eq!(s.fill, vec![(0, 1)]);
+    }
+
+    #[test]
+    fn unknown_fields_are_skipped_whatever_they_hold() {
+        let body = format!(
+            r#"{{"extra":{{"a":[1,-2.5e+3,true,false,null,{{}},[],"x\"\\\/\b\f\n\r\t\u00e9"]}},"data":[{FULL}],"z":[[[]]]}}"#
+        );
+        let body = body.replacen(r#""url_target":"e""#, r#""url_target":"e","rank":{"x":[1]}"#, 1);
+        assert_eq!(ok(&body), BacklinksShape { items: 1, fill: vec![] });
+    }
+
+    #[test]
+    fn escaped_keys_match_as_json_parse_decodes_them() {
+        let s = ok(r#"{"d\u0061ta":[{"anchor_text":"a","domain_source":"b","domain_target":"c","url_source":"d","url_t\u0061rget":"e"}]}"#);
+        assert_eq!(s, BacklinksShape { items: 1, fill: vec![] });
+    }
+
+    #[test]
+    fn wrong_shapes_say_where() {
+        for (body, says) in [
+            ("", "empty"),
+            ("   ", "empty"),
+            ("<!doctype html><html>", "HTML"),
+            ("[1]", "an array, not a JSON object"),
+            ("\"x\"", "a string, not"),
+            ("{}", "no `data`"),
+            (r#"{"data":{}}"#, "`data` is an object, not an array"),
+            (r#"{"data":null}"#, "`data` is null"),
+            (r#"{"data":[1]}"#, "`data[0]` is a number, not an object"),
+            (r#"{"data":[{},"x"]}"#, "`data[1]` is a string"),
+            (r#"{"data":[{"anchor_text":5}]}"#, "`data[0].anchor_text` is a number"),
+            (r#"{"data":[{"url_source":["x"]}]}"#, "`data[0].url_source` is an array"),
+            (r#"{"data":[],"credits_consumed":"5"}"#, "`credits_consumed` is a string"),
+            (r#"{"data":[],"time_taken":true}"#, "`time_taken` is a boolean"),
+        ] {
+            let e = err(body);
+            assert!(e.contains(says), "{body:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn invalid_json_is_refused() {
+        for body in [
+            r#"{"data":[]"#,
+            r#"{"data":[{"anchor_text":"abc"#,
+            r#"{"data":[],}"#,
+            r#"{"data":[{},]}"#,
+            r#"{"data":[] "x":1}"#,
+            r#"{data:[]}"#,
+            r#"{"data":[]} x"#,
+            r#"{"data":[],"n":01}"#,
+            r#"{"data":[],"n":1.}"#,
+            r#"{"data":[],"n":-}"#,
+            r#"{"data":[],"n":1e}"#,
+            r#"{"data":[],"n":+1}"#,
+            r#"{"data":[],"n":tru}"#,
+            r#"{"data":[],"n":nul"#,
+            r#"{"data":[],"s":"\x"}"#,
+            r#"{"data":[],"s":"\u12G4"}"#,
+            "{\"data\":[],\"s\":\"a\nb\"}",
+            "{\"data\":[],\"s\":\"tab\tinside\"}",
+            r#"{"data":[],"a":[}"#,
+            r#"{"data":[],"a":{"k"}}"#,
+            r#"{"data":[],"a":{"k":1]}"#,
+        ] {
+            let e = err(body);
+            assert!(e.contains("JSON") || e.contains("truncated"), "{body:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_overflow() {
+        let deep = format!(r#"{{"data":[],"x":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        assert!(err(&deep).contains("deeper"));
+        let fine = format!(r#"{{"data":[],"x":{}{}}}"#, "[".repeat(500), "]".repeat(500));
+        ok(&fine);
+    }
+
+    #[test]
+    fn string_scanning_handles_every_alignment() {
+        // Quotes, backslashes and control bytes at each offset of an 8-byte word.
+        for pad in 0..17 {
+            let p = "x".repeat(pad);
+            ok(&format!(r#"{{"data":[],"s":"{p}\"{p}\\{p}\u0001{p}é{p}"}}"#));
+            let e = err(&format!("{{\"data\":[],\"s\":\"{p}\u{1}{p}\"}}"));
+            assert!(e.contains("control"), "{e}");
+        }
+    }
+
+    #[test]
+    fn error_bodies() {
+        let [m, d] = object_strings(
+            br#"{"message":"402 Insufficient Credits","description":"You do not \"have\" \u00e9\ud83c\udf5b"}"#,
+            ["message", "description"],
+        )
+        .unwrap();
+        assert_eq!(m.as_deref(), Some("402 Insufficient Credits"));
+        assert_eq!(d.as_deref(), Some("You do not \"have\" é🍛"));
+        let [m, d] = object_strings(br#"{"message":5}"#, ["message", "description"]).unwrap();
+        assert_eq!((m, d), (None, None));
+        assert!(object_strings(b"<html>", ["message"]).is_none());
+        assert!(object_strings(br#"{"message":"x""#, ["message"]).is_none());
+        let [m] = object_strings(br#"{"message":"\ud800 lone"}"#, ["message"]).unwrap();
+        assert_eq!(m.as_deref(), Some("\u{FFFD} lone"));
+    }
+}

@@ -1,0 +1,107 @@
+//! Backlinks from the [Keywords Everywhere API], in Rust compiled to
+//! WebAssembly, for Node, browsers and Cloudflare Workers alike.
+//!
+//! The crate is a pure core and a thin JS layer:
+//!
+//! - [`params`] checks what the caller passes, [`url`] the URLs in it;
+//! - [`request`] builds the exact HTTP request the API documents;
+//! - [`json`] and [`response`] check the answer and classify failures;
+//! - [`retry`] decides when and how long to wait before trying again;
+//! - [`error`] holds the one error type and its single conversion to JS.
+//!
+//! Those modules hold no JS types and are tested natively. The rest touches
+//! JS: `transport` (fetch, abort, timers), `js_values` (reading arguments,
+//! building results), `client` (one call with its retries) and the
+//! `#[wasm_bindgen]` exports below.
+//!
+//! [Keywords Everywhere API]: https://api.keywordseverywhere.com
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod json;
+pub mod params;
+pub mod request;
+pub mod response;
+pub mod retry;
+pub mod url;
+
+mod client;
+mod js_values;
+mod transport;
+
+use crate::error::Error;
+use crate::params::{ClientConfig, Query};
+use crate::request::Endpoint;
+use js_sys::Promise;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// A client for the two backlinks endpoints. Construction checks every
+/// option and throws a `KeywordsEverywhereError` (`invalid_argument`) when
+/// one is wrong.
+#[wasm_bindgen]
+pub struct BacklinksClient {
+    config: Rc<ClientConfig>,
+}
+
+#[wasm_bindgen]
+impl BacklinksClient {
+    /// `new BacklinksClient({ apiKey?, baseUrl?, timeoutMs?, maxRetries? })`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<BacklinksClient, JsValue> {
+        let fields = js_values::read_fields(&options, "options")?;
+        let config = ClientConfig::from_fields(&fields)?;
+        Ok(BacklinksClient {
+            config: Rc::new(config),
+        })
+    }
+
+    /// `POST {baseUrl}/v1/get_page_backlinks`: 1 credit per backlink returned.
+    #[wasm_bindgen(js_name = getPageBacklinks)]
+    pub fn get_page_backlinks(&self, params: JsValue) -> Promise {
+        self.lookup(Endpoint::Page, params)
+    }
+
+    /// `POST {baseUrl}/v1/get_unique_page_backlinks`: one backlink per source
+    /// domain, 5 credits per backlink returned.
+    #[wasm_bindgen(js_name = getUniquePageBacklinks)]
+    pub fn get_unique_page_backlinks(&self, params: JsValue) -> Promise {
+        self.lookup(Endpoint::Unique, params)
+    }
+}
+
+impl BacklinksClient {
+    /// Checks `params` now, so later changes to the object cannot alter a
+    /// call that costs credits, then runs the call; never throws.
+    fn lookup(&self, endpoint: Endpoint, params: JsValue) -> Promise {
+        let checked = js_values::read_fields(&params, "params")
+            .and_then(|fields| Query::from_fields(endpoint, &fields));
+        let signal = js_values::read_signal(&params);
+        let config = self.config.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let query = checked?;
+            Ok(client::run(&config, &query, signal.as_ref()).await?)
+        })
+    }
+}
+
+/// The worst-case credits for asking `num` backlinks: `num` for `"page"`,
+/// `num * 5` for `"unique"`. Throws `invalid_argument` for a bad kind or num.
+#[wasm_bindgen(js_name = estimateCredits)]
+pub fn estimate_credits(kind: JsValue, num: JsValue) -> Result<u32, JsValue> {
+    let endpoint = kind
+        .as_string()
+        .and_then(|k| Endpoint::from_kind(&k))
+        .ok_or_else(|| {
+            Error::invalid(
+                "kind",
+                "`kind` must be \"page\" (1 credit per backlink) or \"unique\" (5 credits per backlink).",
+            )
+        })?;
+    let fields = params::Fields::new(vec![
+        ("page".into(), params::Value::String("https://example.com/".into())),
+        ("num".into(), js_values::read_value(&num)),
+    ]);
+    let query = Query::from_fields(endpoint, &fields)?;
+    Ok(request::estimate_credits(endpoint, query.num))
+}

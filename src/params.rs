@@ -1,0 +1,524 @@
+//! What callers pass, checked into types that can only hold valid values.
+//!
+//! The JS layer reads each option into a [`Value`] (no JS types here) and
+//! hands the named [`Fields`] to [`ClientConfig::from_fields`] or
+//! [`Query::from_fields`]. Unknown names and wrong types are reported, never
+//! dropped; every failure is an [`Error::InvalidArgument`] naming the field.
+
+use crate::error::Error;
+use crate::request::Endpoint;
+use crate::url::parse_http_url;
+use std::fmt;
+
+/// The API's own address, used when `baseUrl` is left out.
+pub const DEFAULT_BASE_URL: &str = "https://api.keywordseverywhere.com";
+/// The real API's host: without a key, calls to it can only fail.
+const API_HOST: &str = "api.keywordseverywhere.com";
+/// Default `timeoutMs`.
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// Largest `timeoutMs`: ten minutes.
+pub const MAX_TIMEOUT_MS: u32 = 600_000;
+/// Default `maxRetries`.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Largest `maxRetries`.
+pub const MAX_RETRIES: u32 = 10;
+/// Largest `num` the API takes.
+pub const MAX_NUM: u32 = 10_000;
+
+/// A JS value as far as validation needs to know it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `undefined`, or a field that is not there.
+    Undefined,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number (any, including NaN and infinities).
+    Number(f64),
+    /// A string that is valid UTF-16.
+    String(String),
+    /// A string holding unpaired surrogates: it cannot be sent as it is.
+    BrokenString,
+    /// An `AbortSignal`, and whether it has aborted already.
+    Signal {
+        /// `signal.aborted` when it was read.
+        aborted: bool,
+    },
+    /// Anything else, by its `typeof` (or `"array"`).
+    Other(&'static str),
+}
+
+impl Value {
+    /// How the value is named in an error message.
+    fn describe(&self) -> String {
+        match self {
+            Value::Undefined => "undefined".into(),
+            Value::Null => "null".into(),
+            Value::Bool(b) => format!("the boolean {b}"),
+            Value::Number(n) => format!("the number {}", js_number(*n)),
+            Value::String(s) if s.chars().count() <= 40 => format!("the string {s:?}"),
+            Value::String(_) => "a string".into(),
+            Value::BrokenString => "a string with unpaired UTF-16 surrogates".into(),
+            Value::Signal { .. } => "an AbortSignal".into(),
+            Value::Other(kind) => format!("a value of type {kind}"),
+        }
+    }
+}
+
+/// Formats a number the way JS prints it, for messages.
+fn js_number(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".into()
+    } else if n.is_infinite() {
+        if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else {
+        format!("{n}")
+    }
+}
+
+/// The named fields of an options object, as read from JS.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields {
+    entries: Vec<(String, Value)>,
+}
+
+impl Fields {
+    /// Fields from `(name, value)` pairs.
+    pub fn new(entries: Vec<(String, Value)>) -> Self {
+        Fields { entries }
+    }
+
+    /// The value of `name`, or [`Value::Undefined`] when absent.
+    fn get(&self, name: &str) -> &Value {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map_or(&Value::Undefined, |(_, v)| v)
+    }
+
+    /// Fails on the first field not in `known`, suggesting the likely one.
+    fn reject_unknown(&self, what: &'static str, known: &[&'static str]) -> Result<(), Error> {
+        let Some((name, _)) = self.entries.iter().find(|(k, _)| !known.contains(&k.as_str()))
+        else {
+            return Ok(());
+        };
+        let hint = suggest(name, known)
+            .map(|s| format!(" Did you mean `{s}`?"))
+            .unwrap_or_default();
+        Err(Error::invalid(
+            what,
+            format!(
+                "Unknown {what} field `{name}`.{hint} Allowed fields: {}.",
+                known.join(", ")
+            ),
+        ))
+    }
+}
+
+/// The known field a misspelt `name` most likely meant.
+fn suggest(name: &str, known: &[&'static str]) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    let alias = match lower.as_str() {
+        "key" | "api_key" | "apikey" | "token" => "apiKey",
+        "url" | "baseurl" | "base_url" | "endpoint" | "host" => "baseUrl",
+        "timeout" | "timeout_ms" | "timeoutms" => "timeoutMs",
+        "retries" | "max_retries" | "maxretries" | "retry" => "maxRetries",
+        "target" | "pageurl" | "page_url" | "link" => "page",
+        "limit" | "count" | "max" | "number" | "n" => "num",
+        "abortsignal" | "abort" => "signal",
+        _ => "",
+    };
+    known
+        .iter()
+        .copied()
+        .find(|k| *k == alias || k.eq_ignore_ascii_case(name))
+}
+
+/// A whole number in `min..=max`, or an error naming `field`.
+fn integer_in(field: &'static str, v: &Value, min: u32, max: u32) -> Result<u32, Error> {
+    let range = format!("a whole number from {min} to {max}");
+    match v {
+        Value::Number(n) if n.fract() == 0.0 && *n >= min as f64 && *n <= max as f64 => {
+            Ok(*n as u32)
+        }
+        Value::String(s) if s.trim().parse::<f64>().is_ok() => Err(Error::invalid(
+            field,
+            format!("`{field}` must be a number, not a string: pass {range}, e.g. `{field}: {}`.", s.trim()),
+        )),
+        other => Err(Error::invalid(
+            field,
+            format!("`{field}` must be {range}; got {}.", other.describe()),
+        )),
+    }
+}
+
+/// Checked client options.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// The key sent as `Authorization: Bearer <key>`, when one was given.
+    pub api_key: Option<String>,
+    /// The base URL without a trailing slash.
+    pub base_url: String,
+    /// Per-attempt time limit in milliseconds.
+    pub timeout_ms: u32,
+    /// How many times a retryable failure is tried again.
+    pub max_retries: u32,
+}
+
+/// Never prints the key.
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_retries", &self.max_retries)
+            .finish()
+    }
+}
+
+impl ClientConfig {
+    /// The option names `new BacklinksClient(options)` takes.
+    pub const FIELDS: [&'static str; 4] = ["apiKey", "baseUrl", "timeoutMs", "maxRetries"];
+
+    /// Checks the constructor's options.
+    pub fn from_fields(fields: &Fields) -> Result<Self, Error> {
+        fields.reject_unknown("options", &Self::FIELDS)?;
+        let base_url = base_url(fields.get("baseUrl"))?;
+        let api_key = api_key(fields.get("apiKey"))?;
+        if api_key.is_none() && is_real_api(&base_url) {
+            return Err(Error::invalid(
+                "apiKey",
+                "An API key is needed to call the Keywords Everywhere API: pass `apiKey`, or set `baseUrl` to a proxy that holds the key (such as this package's Worker).",
+            ));
+        }
+        let timeout_ms = match fields.get("timeoutMs") {
+            Value::Undefined => DEFAULT_TIMEOUT_MS,
+            v => integer_in("timeoutMs", v, 1, MAX_TIMEOUT_MS)?,
+        };
+        let max_retries = match fields.get("maxRetries") {
+            Value::Undefined => DEFAULT_MAX_RETRIES,
+            v => integer_in("maxRetries", v, 0, MAX_RETRIES)?,
+        };
+        Ok(ClientConfig {
+            api_key,
+            base_url,
+            timeout_ms,
+            max_retries,
+        })
+    }
+}
+
+/// Whether `base_url` points at the real API.
+fn is_real_api(base_url: &str) -> bool {
+    parse_http_url(base_url).is_ok_and(|u| u.host.eq_ignore_ascii_case(API_HOST))
+}
+
+/// Checks `apiKey`: absent, or a non-empty string of visible ASCII.
+/// The key itself never appears in a message.
+fn api_key(v: &Value) -> Result<Option<String>, Error> {
+    match v {
+        Value::Undefined => Ok(None),
+        Value::String(s) if s.is_empty() => Err(Error::invalid(
+            "apiKey",
+            "`apiKey` is an empty string: pass your API key, or leave the option out when `baseUrl` is a proxy that holds the key.",
+        )),
+        Value::String(s) if s.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(s.clone())),
+        Value::String(_) | Value::BrokenString => Err(Error::invalid(
+            "apiKey",
+            "`apiKey` contains spaces, line breaks or non-ASCII characters, which an API key never has: copy the key again without them.",
+        )),
+        // Describe only the type: a key passed as the wrong type is still a secret.
+        Value::Number(_) | Value::Bool(_) => Err(Error::invalid(
+            "apiKey",
+            "`apiKey` must be a string holding your API key; got a value of another type.",
+        )),
+        other => Err(Error::invalid(
+            "apiKey",
+            format!(
+                "`apiKey` must be a string holding your API key; got {}.",
+                other.describe()
+            ),
+        )),
+    }
+}
+
+/// Checks `baseUrl`: absent (the real API) or an http(s) URL with no query,
+/// fragment or credentials. A trailing slash is dropped.
+fn base_url(v: &Value) -> Result<String, Error> {
+    let s = match v {
+        Value::Undefined => return Ok(DEFAULT_BASE_URL.to_string()),
+        Value::String(s) => s,
+        other => {
+            return Err(Error::invalid(
+                "baseUrl",
+                format!(
+                    "`baseUrl` must be an http(s) URL string such as \"https://api.keywordseverywhere.com\"; got {}.",
+                    other.describe()
+                ),
+            ))
+        }
+    };
+    let bad = |why: &str| {
+        Error::invalid(
+            "baseUrl",
+            format!("`baseUrl` {s:?} is not usable: {why}. Pass an http(s) URL such as \"https://api.keywordseverywhere.com\"."),
+        )
+    };
+    let url = parse_http_url(s).map_err(bad)?;
+    if url.has_userinfo {
+        return Err(bad("it holds a user name or password; fetch refuses those"));
+    }
+    if url.rest.contains(['?', '#']) {
+        return Err(bad("it has a query or fragment; give only scheme, host and an optional path"));
+    }
+    if url.scheme == "http" && url.host.eq_ignore_ascii_case(API_HOST) {
+        return Err(bad("the API must be called over https, or the key would travel in clear text"));
+    }
+    Ok(s.trim_end_matches('/').to_string())
+}
+
+/// One checked backlinks lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// Which endpoint to call.
+    pub endpoint: Endpoint,
+    /// The page to get backlinks for, exactly as the caller wrote it.
+    pub page: String,
+    /// The most backlinks to return, 1 to 10000.
+    pub num: u32,
+}
+
+impl Query {
+    /// The parameter names a lookup takes.
+    pub const FIELDS: [&'static str; 3] = ["page", "num", "signal"];
+
+    /// Checks a lookup's parameters. An already-aborted signal gives
+    /// [`Error::Aborted`] once the parameters themselves are valid.
+    pub fn from_fields(endpoint: Endpoint, fields: &Fields) -> Result<Self, Error> {
+        fields.reject_unknown("params", &Self::FIELDS)?;
+        let aborted = match fields.get("signal") {
+            Value::Undefined => false,
+            Value::Signal { aborted } => *aborted,
+            other => {
+                return Err(Error::invalid(
+                    "signal",
+                    format!(
+                        "`signal` must be an AbortSignal (e.g. `new AbortController().signal`) or left out; got {}.",
+                        other.describe()
+                    ),
+                ))
+            }
+        };
+        let page = page(fields.get("page"))?;
+        let num = match fields.get("num") {
+            Value::Undefined => {
+                return Err(Error::invalid(
+                    "num",
+                    format!("`num` is required: the most backlinks to return, a whole number from 1 to {MAX_NUM}. Each one costs {} credit{}.", endpoint.credits_per_backlink(), if endpoint.credits_per_backlink() == 1 { "" } else { "s" }),
+                ))
+            }
+            v => integer_in("num", v, 1, MAX_NUM)?,
+        };
+        if aborted {
+            return Err(Error::Aborted);
+        }
+        Ok(Query {
+            endpoint,
+            page,
+            num,
+        })
+    }
+}
+
+/// Checks `page`: a string holding an absolute http(s) URL with a host.
+fn page(v: &Value) -> Result<String, Error> {
+    let s = match v {
+        Value::String(s) => s,
+        Value::Undefined => {
+            return Err(Error::invalid(
+                "page",
+                "`page` is required: the absolute http(s) URL of the page whose backlinks you want, e.g. \"https://example.com/\".",
+            ))
+        }
+        other => {
+            return Err(Error::invalid(
+                "page",
+                format!(
+                    "`page` must be a URL string such as \"https://example.com/\"; got {}.",
+                    other.describe()
+                ),
+            ))
+        }
+    };
+    parse_http_url(s).map_err(|why| {
+        let shown: String = s.chars().take(80).collect();
+        let more = if shown.len() < s.len() { "..." } else { "" };
+        Error::invalid(
+            "page",
+            format!("`page` {shown:?}{more} is not an absolute http(s) URL with a host: {why}. Pass a full URL such as \"https://example.com/\"."),
+        )
+    })?;
+    Ok(s.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(entries: &[(&str, Value)]) -> Fields {
+        Fields::new(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+    fn s(v: &str) -> Value {
+        Value::String(v.into())
+    }
+    fn field_of(r: Result<impl fmt::Debug, Error>) -> &'static str {
+        r.expect_err("should fail").field().unwrap()
+    }
+
+    #[test]
+    fn defaults() {
+        let c = ClientConfig::from_fields(&fields(&[("apiKey", s("k1"))])).unwrap();
+        assert_eq!(c.base_url, DEFAULT_BASE_URL);
+        assert_eq!((c.timeout_ms, c.max_retries), (30_000, 2));
+        assert_eq!(c.api_key.as_deref(), Some("k1"));
+    }
+
+    #[test]
+    fn key_may_be_left_out_only_for_a_proxy() {
+        let e = ClientConfig::from_fields(&fields(&[])).unwrap_err();
+        assert_eq!(e.field(), Some("apiKey"));
+        assert!(e.message().contains("proxy"));
+        let e = ClientConfig::from_fields(&fields(&[(
+            "baseUrl",
+            s("https://API.keywordseverywhere.com/"),
+        )]))
+        .unwrap_err();
+        assert_eq!(e.field(), Some("apiKey"));
+        let c = ClientConfig::from_fields(&fields(&[("baseUrl", s("http://127.0.0.1:8787/"))]))
+            .unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:8787");
+        assert_eq!(c.api_key, None);
+    }
+
+    #[test]
+    fn bad_options_name_their_field() {
+        let cases: Vec<(&str, Value)> = vec![
+            ("apiKey", s("")),
+            ("apiKey", s("has space")),
+            ("apiKey", Value::Number(5.0)),
+            ("apiKey", Value::Null),
+            ("baseUrl", s("ftp://x.example")),
+            ("baseUrl", s("/relative")),
+            ("baseUrl", s("https://x.example/?a=1")),
+            ("baseUrl", s("https://u:p@x.example")),
+            ("baseUrl", s("http://api.keywordseverywhere.com")),
+            ("baseUrl", Value::Number(1.0)),
+            ("timeoutMs", Value::Number(0.0)),
+            ("timeoutMs", Value::Number(600_001.0)),
+            ("timeoutMs", Value::Number(1.5)),
+            ("timeoutMs", s("100")),
+            ("timeoutMs", Value::Null),
+            ("maxRetries", Value::Number(-1.0)),
+            ("maxRetries", Value::Number(11.0)),
+            ("maxRetries", Value::Number(f64::NAN)),
+        ];
+        for (name, v) in cases {
+            let f = fields(&[("apiKey", s("k")), (name, v.clone())]);
+            assert_eq!(field_of(ClientConfig::from_fields(&f)), name, "{name}={v:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_options_are_reported_with_a_hint() {
+        let e = ClientConfig::from_fields(&fields(&[("apikey", s("k"))])).unwrap_err();
+        assert_eq!(e.field(), Some("options"));
+        assert!(e.message().contains("Did you mean `apiKey`?"), "{}", e.message());
+        let e = ClientConfig::from_fields(&fields(&[("apiKey", s("k")), ("timeout", Value::Number(5.0))]))
+            .unwrap_err();
+        assert!(e.message().contains("`timeoutMs`"), "{}", e.message());
+    }
+
+    #[test]
+    fn messages_never_hold_the_key() {
+        let secret = "sk_live_0123456789abcdef";
+        for v in [s(&format!("{secret} ")), s(&format!("{secret}\n"))] {
+            let e = ClientConfig::from_fields(&fields(&[("apiKey", v)])).unwrap_err();
+            assert!(!e.message().contains(secret));
+            assert!(!format!("{e:?}").contains(secret));
+        }
+        let c = ClientConfig::from_fields(&fields(&[("apiKey", s(secret))])).unwrap();
+        assert!(!format!("{c:?}").contains(secret));
+    }
+
+    #[test]
+    fn queries() {
+        let q = Query::from_fields(
+            Endpoint::Unique,
+            &fields(&[("page", s("https://example.com/a?b=1&c#d")), ("num", Value::Number(10000.0))]),
+        )
+        .unwrap();
+        assert_eq!(q.page, "https://example.com/a?b=1&c#d");
+        assert_eq!(q.num, 10_000);
+    }
+
+    #[test]
+    fn bad_queries_name_their_field() {
+        let ok_page = || ("page", s("https://example.com/"));
+        let cases: Vec<(Vec<(&str, Value)>, &str)> = vec![
+            (vec![("num", Value::Number(5.0))], "page"),
+            (vec![("page", s("/relative")), ("num", Value::Number(5.0))], "page"),
+            (vec![("page", s("ftp://x.example/")), ("num", Value::Number(5.0))], "page"),
+            (vec![("page", s("javascript:alert(1)")), ("num", Value::Number(5.0))], "page"),
+            (vec![("page", Value::Number(1.0)), ("num", Value::Number(5.0))], "page"),
+            (vec![("page", Value::BrokenString), ("num", Value::Number(5.0))], "page"),
+            (vec![ok_page()], "num"),
+            (vec![ok_page(), ("num", Value::Number(0.0))], "num"),
+            (vec![ok_page(), ("num", Value::Number(10_001.0))], "num"),
+            (vec![ok_page(), ("num", Value::Number(2.5))], "num"),
+            (vec![ok_page(), ("num", Value::Number(f64::NAN))], "num"),
+            (vec![ok_page(), ("num", Value::Number(f64::INFINITY))], "num"),
+            (vec![ok_page(), ("num", s("5"))], "num"),
+            (vec![ok_page(), ("num", Value::Null)], "num"),
+            (vec![ok_page(), ("num", Value::Number(5.0)), ("signal", Value::Bool(true))], "signal"),
+            (vec![ok_page(), ("num", Value::Number(5.0)), ("limit", Value::Number(5.0))], "params"),
+        ];
+        for (entries, field) in cases {
+            let r = Query::from_fields(Endpoint::Page, &fields(&entries));
+            assert_eq!(field_of(r), field, "{entries:?}");
+        }
+    }
+
+    #[test]
+    fn string_num_gets_a_pointed_message() {
+        let e = Query::from_fields(
+            Endpoint::Page,
+            &fields(&[("page", s("https://example.com/")), ("num", s("5"))]),
+        )
+        .unwrap_err();
+        assert!(e.message().contains("not a string"), "{}", e.message());
+    }
+
+    #[test]
+    fn aborted_signal_is_aborted_once_params_are_valid() {
+        let f = fields(&[
+            ("page", s("https://example.com/")),
+            ("num", Value::Number(5.0)),
+            ("signal", Value::Signal { aborted: true }),
+        ]);
+        assert_eq!(Query::from_fields(Endpoint::Page, &f), Err(Error::Aborted));
+        let f = fields(&[
+            ("page", s("https://example.com/")),
+            ("num", Value::Number(5.0)),
+            ("signal", Value::Signal { aborted: false }),
+        ]);
+        assert!(Query::from_fields(Endpoint::Page, &f).is_ok());
+    }
+}

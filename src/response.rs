@@ -1,0 +1,114 @@
+//! An HTTP answer (status and body bytes) turned into a checked success shape
+//! or the [`Error`] a caller can act on.
+
+use crate::error::{ApiMessage, Error};
+use crate::json::{object_strings, scan_backlinks, BacklinksShape};
+
+/// Classifies one answer. `retry_after` is the server's `Retry-After` in
+/// seconds, already parsed (see [`crate::retry::parse_retry_after`]).
+pub fn classify(status: u16, body: &[u8], retry_after: Option<f64>) -> Result<BacklinksShape, Error> {
+    if (200..300).contains(&status) {
+        return scan_backlinks(body).map_err(|detail| Error::InvalidResponse { status, detail });
+    }
+    let api = api_message(status, body);
+    Err(match status {
+        400 => Error::BadRequest(api),
+        401 => Error::Unauthorized(api),
+        402 => classify_402(api),
+        429 => Error::RateLimited { api, retry_after },
+        500..=599 => Error::ServerError(api),
+        _ => Error::HttpError(api),
+    })
+}
+
+/// The API's `{message, description}`, when the body is such an object.
+fn api_message(status: u16, body: &[u8]) -> ApiMessage {
+    let [message, description] =
+        object_strings(body, ["message", "description"]).unwrap_or_default();
+    ApiMessage {
+        status,
+        message,
+        description,
+    }
+}
+
+/// Tells the three documented 402s apart by their message; anything else is
+/// a generic payment problem.
+fn classify_402(api: ApiMessage) -> Error {
+    let text = api.message.as_deref().unwrap_or("").to_ascii_lowercase();
+    // "Gold or Platinum subscription required" also says "subscription
+    // required", so the plan check comes first.
+    if text.contains("gold") || text.contains("platinum") {
+        Error::PlanRequired(api)
+    } else if text.contains("credit") {
+        Error::InsufficientCredits(api)
+    } else if text.contains("subscription") {
+        Error::SubscriptionRequired(api)
+    } else {
+        Error::PaymentRequired(api)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(status: u16, body: &str) -> &'static str {
+        classify(status, body.as_bytes(), None).unwrap_err().code()
+    }
+
+    #[test]
+    fn documented_errors() {
+        assert_eq!(code(401, r#"{"message":"401 Missing Or Invalid API Key"}"#), "unauthorized");
+        assert_eq!(
+            code(402, r#"{"message":"402 Subscription Required","description":"A valid subscription is required to access this resource."}"#),
+            "subscription_required"
+        );
+        assert_eq!(
+            code(402, r#"{"message":"402 Gold or Platinum subscription required","description":"A Gold or Platinum Plan subscription is required to access this resource."}"#),
+            "plan_required"
+        );
+        assert_eq!(
+            code(402, r#"{"message":"402 Insufficient Credits","description":"You do not have sufficient credits to complete this request."}"#),
+            "insufficient_credits"
+        );
+        assert_eq!(code(402, r#"{"message":"402 Payment Failed"}"#), "payment_required");
+        assert_eq!(code(402, "<html>"), "payment_required");
+        assert_eq!(code(400, r#"{"message":"400 Invalid Request"}"#), "bad_request");
+    }
+
+    #[test]
+    fn other_statuses() {
+        assert_eq!(code(429, ""), "rate_limited");
+        assert_eq!(code(500, "<html>oops</html>"), "server_error");
+        assert_eq!(code(503, "{}"), "server_error");
+        assert_eq!(code(404, r#"{"message":"404 Not Found"}"#), "http_error");
+        assert_eq!(code(302, ""), "http_error");
+        let e = classify(429, b"{}", Some(7.0)).unwrap_err();
+        assert_eq!(e.retry_after(), Some(7.0));
+    }
+
+    #[test]
+    fn keeps_what_the_api_said() {
+        let e = classify(
+            402,
+            br#"{"message":"402 Insufficient Credits","description":"You do not have sufficient credits to complete this request."}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.status(), Some(402));
+        assert_eq!(
+            e.description(),
+            Some("You do not have sufficient credits to complete this request.")
+        );
+        assert!(e.message().contains("402 Insufficient Credits"));
+    }
+
+    #[test]
+    fn success_bodies() {
+        assert_eq!(classify(200, br#"{"data":[]}"#, None).unwrap().items, 0);
+        let e = classify(200, b"<!doctype html>", None).unwrap_err();
+        assert_eq!((e.code(), e.status()), ("invalid_response", Some(200)));
+        assert_eq!(classify(204, b"", None).unwrap_err().code(), "invalid_response");
+    }
+}

@@ -1,0 +1,123 @@
+//! When to try again, and how long to wait first: exponential backoff with
+//! full jitter, or the server's `Retry-After`.
+
+/// First backoff ceiling, in milliseconds; it doubles on each retry.
+pub const BASE_DELAY_MS: f64 = 500.0;
+/// Largest backoff ceiling, in milliseconds.
+pub const MAX_DELAY_MS: f64 = 8_000.0;
+/// Longest `Retry-After` the client waits; a longer one ends the call at once.
+pub const MAX_RETRY_AFTER_S: f64 = 60.0;
+
+/// How long to wait before retry number `retry` (0 for the first retry), or
+/// `None` when the server asked for a longer wait than [`MAX_RETRY_AFTER_S`].
+/// `random` is uniform in `[0, 1)`.
+pub fn delay_ms(retry: u32, retry_after: Option<f64>, random: f64) -> Option<f64> {
+    match retry_after {
+        Some(s) if s > MAX_RETRY_AFTER_S => None,
+        Some(s) => Some(s * 1000.0),
+        None => {
+            let ceiling = (BASE_DELAY_MS * 2f64.powi(retry.min(16) as i32)).min(MAX_DELAY_MS);
+            Some((random.clamp(0.0, 1.0) * ceiling).floor())
+        }
+    }
+}
+
+/// Parses a `Retry-After` value, seconds or an HTTP date, into seconds from
+/// `now_ms` (milliseconds since the Unix epoch). A date in the past is 0.
+pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
+    let value = value.trim();
+    if !value.is_empty() && value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse::<f64>().ok();
+    }
+    let at_ms = parse_http_date(value)? as f64 * 1000.0;
+    Some(((at_ms - now_ms) / 1000.0).max(0.0).ceil())
+}
+
+/// Seconds since the Unix epoch of an HTTP date in any of the three forms
+/// RFC 9110 names: `Sun, 06 Nov 1994 08:49:37 GMT`,
+/// `Sunday, 06-Nov-94 08:49:37 GMT` and `Sun Nov  6 08:49:37 1994`.
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let mut month = None;
+    let mut time = None;
+    let mut numbers = Vec::new();
+    for token in s.split([' ', ',', '-']).filter(|t| !t.is_empty()) {
+        if token.contains(':') {
+            let hms: Vec<u32> = token.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+            let [h, m, sec] = hms[..] else { return None };
+            (h < 24 && m < 60 && sec < 61).then_some(())?;
+            time = Some(h as i64 * 3600 + m as i64 * 60 + sec as i64);
+        } else if token.bytes().all(|b| b.is_ascii_digit()) {
+            numbers.push((token.len(), token.parse::<i64>().ok()?));
+        } else if let Some(m) = MONTHS.iter().position(|m| token.eq_ignore_ascii_case(m)) {
+            month = Some(m as i64 + 1);
+        }
+    }
+    let [(_, day), (year_len, year)] = numbers[..] else { return None };
+    let year = match year_len {
+        2 if year >= 70 => 1900 + year,
+        2 => 2000 + year,
+        4 => year,
+        _ => return None,
+    };
+    (1..=31).contains(&day).then_some(())?;
+    Some(days_from_civil(year, month?, day) * 86_400 + time?)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_full_jitter_and_a_cap() {
+        assert_eq!(delay_ms(0, None, 0.999_999), Some(499.0));
+        assert_eq!(delay_ms(1, None, 0.5), Some(500.0));
+        assert_eq!(delay_ms(2, None, 0.999_999), Some(1999.0));
+        assert_eq!(delay_ms(10, None, 0.999_999), Some(7999.0));
+        assert_eq!(delay_ms(40, None, 1.0), Some(8000.0));
+        assert_eq!(delay_ms(3, None, 0.0), Some(0.0));
+    }
+
+    #[test]
+    fn retry_after_wins_within_the_cap() {
+        assert_eq!(delay_ms(0, Some(2.0), 0.9), Some(2000.0));
+        assert_eq!(delay_ms(0, Some(60.0), 0.9), Some(60_000.0));
+        assert_eq!(delay_ms(0, Some(61.0), 0.9), None);
+    }
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), Some(784_111_777));
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(parse_http_date("Tue, 29 Feb 2028 23:59:59 GMT"), Some(1_835_481_599));
+        assert_eq!(parse_http_date("soon"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 25:49:37 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"), None);
+    }
+
+    #[test]
+    fn retry_after_values() {
+        let now = 784_111_777_000.0;
+        assert_eq!(parse_retry_after("3", now), Some(3.0));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(0.0));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now), Some(3.0));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(0.0));
+        assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(parse_retry_after("1.5", now), None);
+        assert_eq!(parse_retry_after("", now), None);
+    }
+}

@@ -1,0 +1,142 @@
+//! Checks of absolute `http:`/`https:` URLs, without a URL library.
+//!
+//! The checks are deliberately narrow: they decide whether a string is an
+//! absolute http(s) URL with a host, and split off the parts the client needs.
+//! They never rewrite the string: what the caller passed is what is sent.
+
+/// The parts of an absolute http(s) URL that the client looks at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpUrl<'a> {
+    /// `"http"` or `"https"`, lower-cased.
+    pub scheme: &'static str,
+    /// The host, as written (without user info or port).
+    pub host: &'a str,
+    /// Whether the authority carried `user:password@`.
+    pub has_userinfo: bool,
+    /// Everything from the first `/`, `?` or `#` after the authority.
+    pub rest: &'a str,
+}
+
+/// Why a string is not an absolute http(s) URL, in words for an error message.
+pub type UrlProblem = &'static str;
+
+/// Splits `s` as an absolute `http:` or `https:` URL with a non-empty host.
+pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
+    if s.is_empty() {
+        return Err("it is empty");
+    }
+    if s.trim() != s {
+        return Err("it has leading or trailing white space");
+    }
+    if s.chars().any(|c| c.is_control()) {
+        return Err("it contains control characters");
+    }
+    let Some(colon) = s.find(':') else {
+        return Err("it is not an absolute URL (no scheme such as https:)");
+    };
+    let scheme = &s[..colon];
+    let scheme = if scheme.eq_ignore_ascii_case("https") {
+        "https"
+    } else if scheme.eq_ignore_ascii_case("http") {
+        "http"
+    } else if scheme.contains(['/', '?', '#']) || scheme.is_empty() {
+        return Err("it is not an absolute URL (no scheme such as https:)");
+    } else {
+        return Err("its scheme is not http: or https:");
+    };
+    let Some(after) = s[colon + 1..].strip_prefix("//") else {
+        return Err("it has no host (expected scheme://host/...)");
+    };
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let (authority, rest) = after.split_at(end);
+    let (has_userinfo, host_port) = match authority.rfind('@') {
+        Some(at) => (true, &authority[at + 1..]),
+        None => (false, authority),
+    };
+    let host = split_port(host_port)?;
+    if host.is_empty() {
+        return Err("it has no host (expected scheme://host/...)");
+    }
+    if host.contains([' ', '<', '>', '"', '`', '{', '}', '|', '\\', '^', '%']) {
+        return Err("its host contains characters a host cannot have");
+    }
+    Ok(HttpUrl {
+        scheme,
+        host,
+        has_userinfo,
+        rest,
+    })
+}
+
+/// Strips a valid `:port` from `host:port` (IPv6 literals in brackets kept whole).
+fn split_port(host_port: &str) -> Result<&str, UrlProblem> {
+    let port_at = if host_port.starts_with('[') {
+        let close = host_port.find(']').ok_or("its IPv6 host has no closing ]")?;
+        match &host_port[close + 1..] {
+            "" => None,
+            p if p.starts_with(':') => Some(close + 1),
+            _ => return Err("it has text after the IPv6 host"),
+        }
+    } else {
+        host_port.rfind(':')
+    };
+    let Some(at) = port_at else {
+        return Ok(host_port);
+    };
+    let port = &host_port[at + 1..];
+    let valid = !port.is_empty()
+        && port.len() <= 5
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && port.parse::<u32>().is_ok_and(|p| p <= 65535);
+    if port.is_empty() {
+        // "http://host:/" is allowed by URL parsers: an empty port means the default.
+        return Ok(&host_port[..at]);
+    }
+    if !valid {
+        return Err("its port is not a number from 0 to 65535");
+    }
+    Ok(&host_port[..at])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_http_and_https_urls() {
+        let u = parse_http_url("https://example.com/").unwrap();
+        assert_eq!((u.scheme, u.host, u.rest), ("https", "example.com", "/"));
+        let u = parse_http_url("HTTP://Example.com:8080/a b?x=1&y=2#frag").unwrap();
+        assert_eq!((u.scheme, u.host, u.rest), ("http", "Example.com", "/a b?x=1&y=2#frag"));
+        let u = parse_http_url("http://[::1]:9/").unwrap();
+        assert_eq!(u.host, "[::1]");
+        let u = parse_http_url("https://user:pw@host.example").unwrap();
+        assert!(u.has_userinfo);
+        assert_eq!((u.host, u.rest), ("host.example", ""));
+        assert!(parse_http_url("https://bücher.example/ä?q=カレー").is_ok());
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_absolute_http_url() {
+        for (s, why) in [
+            ("", "empty"),
+            (" https://a.example", "white space"),
+            ("https://a.example/\n", "white space"),
+            ("https://a.example/\u{7}", "control"),
+            ("/relative/path", "not an absolute"),
+            ("example.com", "not an absolute"),
+            ("ftp://example.com/", "scheme"),
+            ("javascript:alert(1)", "scheme"),
+            ("https:example.com", "no host"),
+            ("https:///path", "no host"),
+            ("https://:80/", "no host"),
+            ("https://a.example:99999/", "port"),
+            ("https://a.example:8x/", "port"),
+            ("https://a b.example/", "host"),
+            ("http://[::1/", "IPv6"),
+        ] {
+            let err = parse_http_url(s).expect_err(s);
+            assert!(err.contains(why), "{s:?}: {err}");
+        }
+    }
+}
