@@ -193,7 +193,7 @@ impl Error {
                 Some(s) => format!(
                     "Rate limited: {}. Wait {} s before trying again.",
                     said(api),
-                    format_seconds(*s)
+                    crate::words::number(*s)
                 ),
                 None => format!(
                     "Rate limited: {}. Wait a little before trying again.",
@@ -220,15 +220,6 @@ impl Error {
                 "The server answered HTTP {status} with a body that is not the documented backlinks JSON: {detail}. Check `baseUrl`; if it is right, the API changed or a proxy altered the answer."
             ),
         }
-    }
-}
-
-/// Seconds without a needless `.0`.
-fn format_seconds(s: f64) -> String {
-    if s.fract() == 0.0 {
-        format!("{}", s as u64)
-    } else {
-        format!("{s:.1}")
     }
 }
 

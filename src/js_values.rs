@@ -33,7 +33,10 @@ pub fn read_fields(value: &JsValue, what: &'static str) -> Result<Fields, Error>
     for key in Object::keys(object).iter() {
         let name = key.as_string().unwrap_or_default();
         let v = Reflect::get(object, &key).map_err(|_| {
-            Error::invalid(what, format!("Reading `{name}` of the {what} threw an exception."))
+            Error::invalid(
+                what,
+                format!("Reading `{name}` of the {what} threw an exception."),
+            )
         })?;
         entries.push((name, read_value(&v)));
     }
@@ -104,7 +107,11 @@ fn type_name(v: &JsValue) -> &'static str {
 /// Builds `{ data, credits_consumed, time_taken }` from a body that
 /// [`crate::json::scan_backlinks`] has checked: the host's `JSON.parse` makes
 /// the objects, then the fields the shape lists are set to `""`.
-pub fn backlinks_result(status: u16, body: &Uint8Array, shape: &BacklinksShape) -> Result<JsValue, Error> {
+pub fn backlinks_result(
+    status: u16,
+    body: &Uint8Array,
+    shape: &BacklinksShape,
+) -> Result<JsValue, Error> {
     let invalid = |detail: &str| Error::InvalidResponse {
         status,
         detail: detail.into(),
@@ -130,7 +137,11 @@ pub fn backlinks_result(status: u16, body: &Uint8Array, shape: &BacklinksShape) 
     };
     let result = Object::new();
     let _ = Reflect::set(&result, &"data".into(), &data);
-    let _ = Reflect::set(&result, &"credits_consumed".into(), &number("credits_consumed").into());
+    let _ = Reflect::set(
+        &result,
+        &"credits_consumed".into(),
+        &number("credits_consumed").into(),
+    );
     let _ = Reflect::set(&result, &"time_taken".into(), &number("time_taken").into());
     Ok(result.into())
 }

@@ -11,6 +11,7 @@
 //! Nothing here recurses on the input: deep nesting is walked with a heap
 //! stack and refused past [`MAX_DEPTH`], so no body can overflow the stack.
 
+use crate::words::quote;
 use std::borrow::Cow;
 
 /// The five documented fields of a backlink, in the API's order.
@@ -45,7 +46,12 @@ pub fn scan_backlinks(body: &[u8]) -> Result<BacklinksShape, ShapeError> {
     match r.peek() {
         None => return Err("the body is empty".into()),
         Some(b'{') => {}
-        Some(b'<') => return Err(format!("the body looks like HTML, not JSON ({})", r.excerpt())),
+        Some(b'<') => {
+            return Err(format!(
+                "the body looks like HTML, not JSON ({})",
+                r.excerpt()
+            ))
+        }
         Some(b) => {
             return Err(format!(
                 "the body is {}, not a JSON object ({})",
@@ -59,7 +65,11 @@ pub fn scan_backlinks(body: &[u8]) -> Result<BacklinksShape, ShapeError> {
         if r.key_is(&key, "data") {
             shape = Some(r.data()?);
         } else if r.key_is(&key, "credits_consumed") || r.key_is(&key, "time_taken") {
-            let name = if r.key_is(&key, "time_taken") { "time_taken" } else { "credits_consumed" };
+            let name = if r.key_is(&key, "time_taken") {
+                "time_taken"
+            } else {
+                "credits_consumed"
+            };
             match r.peek() {
                 Some(b'-' | b'0'..=b'9') => r.number()?,
                 Some(b'n') => r.literal(b"null")?,
@@ -78,7 +88,10 @@ pub fn scan_backlinks(body: &[u8]) -> Result<BacklinksShape, ShapeError> {
 /// The top-level string fields `names` of a JSON object body (an API error
 /// answer such as `{"message": ..., "description": ...}`); `None` when the
 /// body is not a JSON object. Fields that are not strings are left out.
-pub fn object_strings<const N: usize>(body: &[u8], names: [&str; N]) -> Option<[Option<String>; N]> {
+pub fn object_strings<const N: usize>(
+    body: &[u8],
+    names: [&str; N],
+) -> Option<[Option<String>; N]> {
     let mut out: [Option<String>; N] = std::array::from_fn(|_| None);
     let mut r = Reader::new(body);
     r.ws();
@@ -166,8 +179,9 @@ impl Str<'_> {
 
 /// The value of four hex digits (already checked by the reader).
 fn hex4(h: &[u8]) -> u32 {
-    h.iter()
-        .fold(0, |acc, &c| acc * 16 + (c as char).to_digit(16).unwrap_or(0))
+    h.iter().fold(0, |acc, &c| {
+        acc * 16 + (c as char).to_digit(16).unwrap_or(0)
+    })
 }
 
 /// A cursor over the body.
@@ -204,7 +218,7 @@ impl<'a> Reader<'a> {
         let end = (self.i + 40).min(self.b.len());
         let text = String::from_utf8_lossy(&self.b[self.i..end]);
         let more = if end < self.b.len() { "..." } else { "" };
-        format!("starts with {text:?}{more}")
+        format!("starts with {}{more}", quote(&text))
     }
 
     fn early_end(&self) -> ShapeError {
@@ -218,8 +232,9 @@ impl<'a> Reader<'a> {
         match self.peek() {
             None => self.early_end(),
             Some(b) => format!(
-                "invalid JSON at byte {}: expected {wanted}, found {:?}",
-                self.i, b as char
+                "invalid JSON at byte {}: expected {wanted}, found {}",
+                self.i,
+                quote(&(b as char).to_string())
             ),
         }
     }
@@ -239,7 +254,10 @@ impl<'a> Reader<'a> {
         if self.i == self.b.len() {
             Ok(())
         } else {
-            Err(format!("there is more after the JSON value, at byte {}", self.i))
+            Err(format!(
+                "there is more after the JSON value, at byte {}",
+                self.i
+            ))
         }
     }
 
@@ -311,7 +329,10 @@ impl<'a> Reader<'a> {
                     match self.peek() {
                         Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 1,
                         Some(b'u') => {
-                            let hex = self.b.get(self.i + 1..self.i + 5).ok_or_else(|| self.early_end())?;
+                            let hex = self
+                                .b
+                                .get(self.i + 1..self.i + 5)
+                                .ok_or_else(|| self.early_end())?;
                             if !hex.iter().all(u8::is_ascii_hexdigit) {
                                 return Err(self.unexpected("four hex digits after \\u"));
                             }
@@ -320,7 +341,12 @@ impl<'a> Reader<'a> {
                         _ => return Err(self.unexpected("an escape such as \\n or \\u0000")),
                     }
                 }
-                Some(_) => return Err(format!("invalid JSON at byte {}: a control character inside a string", self.i)),
+                Some(_) => {
+                    return Err(format!(
+                        "invalid JSON at byte {}: a control character inside a string",
+                        self.i
+                    ))
+                }
                 None => return Err(self.early_end()),
             }
         }
@@ -435,7 +461,9 @@ impl<'a> Reader<'a> {
             let item = shape.items;
             match r.peek() {
                 Some(b'{') => {}
-                Some(b) => return Err(format!("`data[{item}]` is {}, not an object", kind_name(b))),
+                Some(b) => {
+                    return Err(format!("`data[{item}]` is {}, not an object", kind_name(b)))
+                }
                 None => return Err(r.early_end()),
             }
             // Per field: was its last occurrence a string?
@@ -544,21 +572,40 @@ mod tests {
     #[test]
     fn documented_shape() {
         let body = format!(r#"{{"data":[{FULL},{FULL}],"credits_consumed":2,"time_taken":0.98}}"#);
-        assert_eq!(ok(&body), BacklinksShape { items: 2, fill: vec![] });
+        assert_eq!(
+            ok(&body),
+            BacklinksShape {
+                items: 2,
+                fill: vec![]
+            }
+        );
         assert_eq!(ok(r#" {"data":[]} "#).items, 0);
         assert_eq!(ok("\u{FEFF}{\"data\":[]}").items, 0);
     }
 
     #[test]
     fn missing_and_null_fields_are_filled() {
-        let s = ok(r#"{"data":[{"anchor_text":null,"url_target":"x"},{}],"credits_consumed":null}"#);
+        let s =
+            ok(r#"{"data":[{"anchor_text":null,"url_target":"x"},{}],"credits_consumed":null}"#);
         assert_eq!(s.items, 2);
         assert_eq!(
             s.fill,
-            vec![(0, 0), (0, 1), (0, 2), (0, 3), (1, 0), (1, 1), (1, 2), (1, 3), (1, 4)]
+            vec![
+                (0, 0),
+                (0, 1),
+                (0, 2),
+                (0, 3),
+                (1, 0),
+                (1, 1),
+                (1, 2),
+                (1, 3),
+                (1, 4)
+            ]
         );
         // The last duplicate wins, as in JSON.parse.
-        let s = ok(r#"{"data":[{"anchor_text":null,"anchor_text":"a","domain_source":"b","domain_source":null,"domain_target":"","url_source":"","url_target":""}]}"#);
+        let s = ok(
+            r#"{"data":[{"anchor_text":null,"anchor_text":"a","domain_source":"b","domain_source":null,"domain_target":"","url_source":"","url_target":""}]}"#,
+        );
         assert_eq!(s.fill, vec![(0, 1)]);
     }
 
@@ -567,14 +614,32 @@ mod tests {
         let body = format!(
             r#"{{"extra":{{"a":[1,-2.5e+3,true,false,null,{{}},[],"x\"\\\/\b\f\n\r\t\u00e9"]}},"data":[{FULL}],"z":[[[]]]}}"#
         );
-        let body = body.replacen(r#""url_target":"e""#, r#""url_target":"e","rank":{"x":[1]}"#, 1);
-        assert_eq!(ok(&body), BacklinksShape { items: 1, fill: vec![] });
+        let body = body.replacen(
+            r#""url_target":"e""#,
+            r#""url_target":"e","rank":{"x":[1]}"#,
+            1,
+        );
+        assert_eq!(
+            ok(&body),
+            BacklinksShape {
+                items: 1,
+                fill: vec![]
+            }
+        );
     }
 
     #[test]
     fn escaped_keys_match_as_json_parse_decodes_them() {
-        let s = ok(r#"{"d\u0061ta":[{"anchor_text":"a","domain_source":"b","domain_target":"c","url_source":"d","url_t\u0061rget":"e"}]}"#);
-        assert_eq!(s, BacklinksShape { items: 1, fill: vec![] });
+        let s = ok(
+            r#"{"d\u0061ta":[{"anchor_text":"a","domain_source":"b","domain_target":"c","url_source":"d","url_t\u0061rget":"e"}]}"#,
+        );
+        assert_eq!(
+            s,
+            BacklinksShape {
+                items: 1,
+                fill: vec![]
+            }
+        );
     }
 
     #[test]
@@ -590,10 +655,22 @@ mod tests {
             (r#"{"data":null}"#, "`data` is null"),
             (r#"{"data":[1]}"#, "`data[0]` is a number, not an object"),
             (r#"{"data":[{},"x"]}"#, "`data[1]` is a string"),
-            (r#"{"data":[{"anchor_text":5}]}"#, "`data[0].anchor_text` is a number"),
-            (r#"{"data":[{"url_source":["x"]}]}"#, "`data[0].url_source` is an array"),
-            (r#"{"data":[],"credits_consumed":"5"}"#, "`credits_consumed` is a string"),
-            (r#"{"data":[],"time_taken":true}"#, "`time_taken` is a boolean"),
+            (
+                r#"{"data":[{"anchor_text":5}]}"#,
+                "`data[0].anchor_text` is a number",
+            ),
+            (
+                r#"{"data":[{"url_source":["x"]}]}"#,
+                "`data[0].url_source` is an array",
+            ),
+            (
+                r#"{"data":[],"credits_consumed":"5"}"#,
+                "`credits_consumed` is a string",
+            ),
+            (
+                r#"{"data":[],"time_taken":true}"#,
+                "`time_taken` is a boolean",
+            ),
         ] {
             let e = err(body);
             assert!(e.contains(says), "{body:?}: {e}");
@@ -626,15 +703,26 @@ mod tests {
             r#"{"data":[],"a":{"k":1]}"#,
         ] {
             let e = err(body);
-            assert!(e.contains("JSON") || e.contains("truncated"), "{body:?}: {e}");
+            assert!(
+                e.contains("JSON") || e.contains("truncated"),
+                "{body:?}: {e}"
+            );
         }
     }
 
     #[test]
     fn deep_nesting_is_refused_without_overflow() {
-        let deep = format!(r#"{{"data":[],"x":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        let deep = format!(
+            r#"{{"data":[],"x":{}{}}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
         assert!(err(&deep).contains("deeper"));
-        let fine = format!(r#"{{"data":[],"x":{}{}}}"#, "[".repeat(500), "]".repeat(500));
+        let fine = format!(
+            r#"{{"data":[],"x":{}{}}}"#,
+            "[".repeat(500),
+            "]".repeat(500)
+        );
         ok(&fine);
     }
 
@@ -643,7 +731,9 @@ mod tests {
         // Quotes, backslashes and control bytes at each offset of an 8-byte word.
         for pad in 0..17 {
             let p = "x".repeat(pad);
-            ok(&format!(r#"{{"data":[],"s":"{p}\"{p}\\{p}\u0001{p}é{p}"}}"#));
+            ok(&format!(
+                r#"{{"data":[],"s":"{p}\"{p}\\{p}\u0001{p}é{p}"}}"#
+            ));
             let e = err(&format!("{{\"data\":[],\"s\":\"{p}\u{1}{p}\"}}"));
             assert!(e.contains("control"), "{e}");
         }

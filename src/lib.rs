@@ -24,6 +24,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod url;
+pub mod words;
 
 mod client;
 mod js_values;
@@ -99,7 +100,10 @@ pub fn estimate_credits(kind: JsValue, num: JsValue) -> Result<u32, JsValue> {
             )
         })?;
     let fields = params::Fields::new(vec![
-        ("page".into(), params::Value::String("https://example.com/".into())),
+        (
+            "page".into(),
+            params::Value::String("https://example.com/".into()),
+        ),
         ("num".into(), js_values::read_value(&num)),
     ]);
     let query = Query::from_fields(endpoint, &fields)?;

@@ -8,6 +8,7 @@
 use crate::error::Error;
 use crate::request::Endpoint;
 use crate::url::parse_http_url;
+use crate::words::{number, quote};
 use std::fmt;
 
 /// The API's own address, used when `baseUrl` is left out.
@@ -56,24 +57,13 @@ impl Value {
             Value::Undefined => "undefined".into(),
             Value::Null => "null".into(),
             Value::Bool(b) => format!("the boolean {b}"),
-            Value::Number(n) => format!("the number {}", js_number(*n)),
-            Value::String(s) if s.chars().count() <= 40 => format!("the string {s:?}"),
+            Value::Number(n) => format!("the number {}", number(*n)),
+            Value::String(s) if s.chars().count() <= 40 => format!("the string {}", quote(s)),
             Value::String(_) => "a string".into(),
             Value::BrokenString => "a string with unpaired UTF-16 surrogates".into(),
             Value::Signal { .. } => "an AbortSignal".into(),
             Value::Other(kind) => format!("a value of type {kind}"),
         }
-    }
-}
-
-/// Formats a number the way JS prints it, for messages.
-fn js_number(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".into()
-    } else if n.is_infinite() {
-        if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
-    } else {
-        format!("{n}")
     }
 }
 
@@ -100,7 +90,10 @@ impl Fields {
 
     /// Fails on the first field not in `known`, suggesting the likely one.
     fn reject_unknown(&self, what: &'static str, known: &[&'static str]) -> Result<(), Error> {
-        let Some((name, _)) = self.entries.iter().find(|(k, _)| !known.contains(&k.as_str()))
+        let Some((name, _)) = self
+            .entries
+            .iter()
+            .find(|(k, _)| !known.contains(&k.as_str()))
         else {
             return Ok(());
         };
@@ -143,15 +136,26 @@ fn integer_in(field: &'static str, v: &Value, min: u32, max: u32) -> Result<u32,
         Value::Number(n) if n.fract() == 0.0 && *n >= min as f64 && *n <= max as f64 => {
             Ok(*n as u32)
         }
-        Value::String(s) if s.trim().parse::<f64>().is_ok() => Err(Error::invalid(
+        Value::String(s) if looks_numeric(s) => Err(Error::invalid(
             field,
-            format!("`{field}` must be a number, not a string: pass {range}, e.g. `{field}: {}`.", s.trim()),
+            format!(
+                "`{field}` must be a number, not a string: pass {range}, e.g. `{field}: {}`.",
+                s.trim()
+            ),
         )),
         other => Err(Error::invalid(
             field,
             format!("`{field}` must be {range}; got {}.", other.describe()),
         )),
     }
+}
+
+/// Whether a string holds what looks like a decimal number, such as `"5"`.
+fn looks_numeric(s: &str) -> bool {
+    let s = s.trim();
+    s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
 }
 
 /// Checked client options.
@@ -264,7 +268,7 @@ fn base_url(v: &Value) -> Result<String, Error> {
     let bad = |why: &str| {
         Error::invalid(
             "baseUrl",
-            format!("`baseUrl` {s:?} is not usable: {why}. Pass an http(s) URL such as \"https://api.keywordseverywhere.com\"."),
+            format!("`baseUrl` {} is not usable: {why}. Pass an http(s) URL such as \"https://api.keywordseverywhere.com\".", quote(s)),
         )
     };
     let url = parse_http_url(s).map_err(bad)?;
@@ -272,10 +276,14 @@ fn base_url(v: &Value) -> Result<String, Error> {
         return Err(bad("it holds a user name or password; fetch refuses those"));
     }
     if url.rest.contains(['?', '#']) {
-        return Err(bad("it has a query or fragment; give only scheme, host and an optional path"));
+        return Err(bad(
+            "it has a query or fragment; give only scheme, host and an optional path",
+        ));
     }
     if url.scheme == "http" && url.host.eq_ignore_ascii_case(API_HOST) {
-        return Err(bad("the API must be called over https, or the key would travel in clear text"));
+        return Err(bad(
+            "the API must be called over https, or the key would travel in clear text",
+        ));
     }
     Ok(s.trim_end_matches('/').to_string())
 }
@@ -358,7 +366,7 @@ fn page(v: &Value) -> Result<String, Error> {
         let more = if shown.len() < s.len() { "..." } else { "" };
         Error::invalid(
             "page",
-            format!("`page` {shown:?}{more} is not an absolute http(s) URL with a host: {why}. Pass a full URL such as \"https://example.com/\"."),
+            format!("`page` {}{more} is not an absolute http(s) URL with a host: {why}. Pass a full URL such as \"https://example.com/\".", quote(&shown)),
         )
     })?;
     Ok(s.clone())
@@ -432,7 +440,11 @@ mod tests {
         ];
         for (name, v) in cases {
             let f = fields(&[("apiKey", s("k")), (name, v.clone())]);
-            assert_eq!(field_of(ClientConfig::from_fields(&f)), name, "{name}={v:?}");
+            assert_eq!(
+                field_of(ClientConfig::from_fields(&f)),
+                name,
+                "{name}={v:?}"
+            );
         }
     }
 
@@ -440,9 +452,16 @@ mod tests {
     fn unknown_options_are_reported_with_a_hint() {
         let e = ClientConfig::from_fields(&fields(&[("apikey", s("k"))])).unwrap_err();
         assert_eq!(e.field(), Some("options"));
-        assert!(e.message().contains("Did you mean `apiKey`?"), "{}", e.message());
-        let e = ClientConfig::from_fields(&fields(&[("apiKey", s("k")), ("timeout", Value::Number(5.0))]))
-            .unwrap_err();
+        assert!(
+            e.message().contains("Did you mean `apiKey`?"),
+            "{}",
+            e.message()
+        );
+        let e = ClientConfig::from_fields(&fields(&[
+            ("apiKey", s("k")),
+            ("timeout", Value::Number(5.0)),
+        ]))
+        .unwrap_err();
         assert!(e.message().contains("`timeoutMs`"), "{}", e.message());
     }
 
@@ -462,7 +481,10 @@ mod tests {
     fn queries() {
         let q = Query::from_fields(
             Endpoint::Unique,
-            &fields(&[("page", s("https://example.com/a?b=1&c#d")), ("num", Value::Number(10000.0))]),
+            &fields(&[
+                ("page", s("https://example.com/a?b=1&c#d")),
+                ("num", Value::Number(10000.0)),
+            ]),
         )
         .unwrap();
         assert_eq!(q.page, "https://example.com/a?b=1&c#d");
@@ -474,21 +496,56 @@ mod tests {
         let ok_page = || ("page", s("https://example.com/"));
         let cases: Vec<(Vec<(&str, Value)>, &str)> = vec![
             (vec![("num", Value::Number(5.0))], "page"),
-            (vec![("page", s("/relative")), ("num", Value::Number(5.0))], "page"),
-            (vec![("page", s("ftp://x.example/")), ("num", Value::Number(5.0))], "page"),
-            (vec![("page", s("javascript:alert(1)")), ("num", Value::Number(5.0))], "page"),
-            (vec![("page", Value::Number(1.0)), ("num", Value::Number(5.0))], "page"),
-            (vec![("page", Value::BrokenString), ("num", Value::Number(5.0))], "page"),
+            (
+                vec![("page", s("/relative")), ("num", Value::Number(5.0))],
+                "page",
+            ),
+            (
+                vec![("page", s("ftp://x.example/")), ("num", Value::Number(5.0))],
+                "page",
+            ),
+            (
+                vec![
+                    ("page", s("javascript:alert(1)")),
+                    ("num", Value::Number(5.0)),
+                ],
+                "page",
+            ),
+            (
+                vec![("page", Value::Number(1.0)), ("num", Value::Number(5.0))],
+                "page",
+            ),
+            (
+                vec![("page", Value::BrokenString), ("num", Value::Number(5.0))],
+                "page",
+            ),
             (vec![ok_page()], "num"),
             (vec![ok_page(), ("num", Value::Number(0.0))], "num"),
             (vec![ok_page(), ("num", Value::Number(10_001.0))], "num"),
             (vec![ok_page(), ("num", Value::Number(2.5))], "num"),
             (vec![ok_page(), ("num", Value::Number(f64::NAN))], "num"),
-            (vec![ok_page(), ("num", Value::Number(f64::INFINITY))], "num"),
+            (
+                vec![ok_page(), ("num", Value::Number(f64::INFINITY))],
+                "num",
+            ),
             (vec![ok_page(), ("num", s("5"))], "num"),
             (vec![ok_page(), ("num", Value::Null)], "num"),
-            (vec![ok_page(), ("num", Value::Number(5.0)), ("signal", Value::Bool(true))], "signal"),
-            (vec![ok_page(), ("num", Value::Number(5.0)), ("limit", Value::Number(5.0))], "params"),
+            (
+                vec![
+                    ok_page(),
+                    ("num", Value::Number(5.0)),
+                    ("signal", Value::Bool(true)),
+                ],
+                "signal",
+            ),
+            (
+                vec![
+                    ok_page(),
+                    ("num", Value::Number(5.0)),
+                    ("limit", Value::Number(5.0)),
+                ],
+                "params",
+            ),
         ];
         for (entries, field) in cases {
             let r = Query::from_fields(Endpoint::Page, &fields(&entries));

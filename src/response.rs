@@ -6,7 +6,11 @@ use crate::json::{object_strings, scan_backlinks, BacklinksShape};
 
 /// Classifies one answer. `retry_after` is the server's `Retry-After` in
 /// seconds, already parsed (see [`crate::retry::parse_retry_after`]).
-pub fn classify(status: u16, body: &[u8], retry_after: Option<f64>) -> Result<BacklinksShape, Error> {
+pub fn classify(
+    status: u16,
+    body: &[u8],
+    retry_after: Option<f64>,
+) -> Result<BacklinksShape, Error> {
     if (200..300).contains(&status) {
         return scan_backlinks(body).map_err(|detail| Error::InvalidResponse { status, detail });
     }
@@ -59,22 +63,40 @@ mod tests {
 
     #[test]
     fn documented_errors() {
-        assert_eq!(code(401, r#"{"message":"401 Missing Or Invalid API Key"}"#), "unauthorized");
         assert_eq!(
-            code(402, r#"{"message":"402 Subscription Required","description":"A valid subscription is required to access this resource."}"#),
+            code(401, r#"{"message":"401 Missing Or Invalid API Key"}"#),
+            "unauthorized"
+        );
+        assert_eq!(
+            code(
+                402,
+                r#"{"message":"402 Subscription Required","description":"A valid subscription is required to access this resource."}"#
+            ),
             "subscription_required"
         );
         assert_eq!(
-            code(402, r#"{"message":"402 Gold or Platinum subscription required","description":"A Gold or Platinum Plan subscription is required to access this resource."}"#),
+            code(
+                402,
+                r#"{"message":"402 Gold or Platinum subscription required","description":"A Gold or Platinum Plan subscription is required to access this resource."}"#
+            ),
             "plan_required"
         );
         assert_eq!(
-            code(402, r#"{"message":"402 Insufficient Credits","description":"You do not have sufficient credits to complete this request."}"#),
+            code(
+                402,
+                r#"{"message":"402 Insufficient Credits","description":"You do not have sufficient credits to complete this request."}"#
+            ),
             "insufficient_credits"
         );
-        assert_eq!(code(402, r#"{"message":"402 Payment Failed"}"#), "payment_required");
+        assert_eq!(
+            code(402, r#"{"message":"402 Payment Failed"}"#),
+            "payment_required"
+        );
         assert_eq!(code(402, "<html>"), "payment_required");
-        assert_eq!(code(400, r#"{"message":"400 Invalid Request"}"#), "bad_request");
+        assert_eq!(
+            code(400, r#"{"message":"400 Invalid Request"}"#),
+            "bad_request"
+        );
     }
 
     #[test]
@@ -109,6 +131,9 @@ mod tests {
         assert_eq!(classify(200, br#"{"data":[]}"#, None).unwrap().items, 0);
         let e = classify(200, b"<!doctype html>", None).unwrap_err();
         assert_eq!((e.code(), e.status()), ("invalid_response", Some(200)));
-        assert_eq!(classify(204, b"", None).unwrap_err().code(), "invalid_response");
+        assert_eq!(
+            classify(204, b"", None).unwrap_err().code(),
+            "invalid_response"
+        );
     }
 }

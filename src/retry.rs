@@ -27,7 +27,7 @@ pub fn delay_ms(retry: u32, retry_after: Option<f64>, random: f64) -> Option<f64
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim();
     if !value.is_empty() && value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<f64>().ok();
+        return value.parse::<u64>().ok().map(|s| s as f64);
     }
     let at_ms = parse_http_date(value)? as f64 * 1000.0;
     Some(((at_ms - now_ms) / 1000.0).max(0.0).ceil())
@@ -45,7 +45,10 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
     let mut numbers = Vec::new();
     for token in s.split([' ', ',', '-']).filter(|t| !t.is_empty()) {
         if token.contains(':') {
-            let hms: Vec<u32> = token.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+            let hms: Vec<u32> = token
+                .split(':')
+                .map(|p| p.parse().ok())
+                .collect::<Option<_>>()?;
             let [h, m, sec] = hms[..] else { return None };
             (h < 24 && m < 60 && sec < 61).then_some(())?;
             time = Some(h as i64 * 3600 + m as i64 * 60 + sec as i64);
@@ -55,7 +58,9 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
             month = Some(m as i64 + 1);
         }
     }
-    let [(_, day), (year_len, year)] = numbers[..] else { return None };
+    let [(_, day), (year_len, year)] = numbers[..] else {
+        return None;
+    };
     let year = match year_len {
         2 if year >= 70 => 1900 + year,
         2 => 2000 + year,
@@ -99,11 +104,23 @@ mod tests {
 
     #[test]
     fn http_dates() {
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
-        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), Some(784_111_777));
-        assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), Some(784_111_777));
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            parse_http_date("Sun Nov  6 08:49:37 1994"),
+            Some(784_111_777)
+        );
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
-        assert_eq!(parse_http_date("Tue, 29 Feb 2028 23:59:59 GMT"), Some(1_835_481_599));
+        assert_eq!(
+            parse_http_date("Tue, 29 Feb 2028 23:59:59 GMT"),
+            Some(1_835_481_599)
+        );
         assert_eq!(parse_http_date("soon"), None);
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 25:49:37 GMT"), None);
         assert_eq!(parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"), None);
@@ -114,8 +131,14 @@ mod tests {
         let now = 784_111_777_000.0;
         assert_eq!(parse_retry_after("3", now), Some(3.0));
         assert_eq!(parse_retry_after(" 0 ", now), Some(0.0));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now), Some(3.0));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(0.0));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now),
+            Some(3.0)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
+            Some(0.0)
+        );
         assert_eq!(parse_retry_after("-1", now), None);
         assert_eq!(parse_retry_after("1.5", now), None);
         assert_eq!(parse_retry_after("", now), None);

@@ -100,7 +100,8 @@ pub async fn send(
         detail,
         attempts: 1,
     };
-    let controller = AbortController::new().map_err(|_| fail("AbortController is missing".into()))?;
+    let controller =
+        AbortController::new().map_err(|_| fail("AbortController is missing".into()))?;
     let timed_out = Rc::new(Cell::new(false));
     let _timer = {
         let (controller, timed_out) = (controller.clone(), timed_out.clone());
@@ -138,9 +139,7 @@ pub async fn send(
     let status = response.status();
     let retry_after = response.headers().get("retry-after");
     let raw: web_sys::Response = response.into();
-    let body = raw
-        .array_buffer()
-        .map_err(|e| why(describe(&e)))?;
+    let body = raw.array_buffer().map_err(|e| why(describe(&e)))?;
     let body = JsFuture::from(body).await.map_err(|e| why(describe(&e)))?;
     Ok(Answer {
         status,
@@ -165,7 +164,10 @@ pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Error> {
     if signal.is_some_and(AbortSignal::aborted) {
         return Err(Error::Aborted);
     }
-    JsFuture::from(promise).await.map(drop).map_err(|_| Error::Aborted)
+    JsFuture::from(promise)
+        .await
+        .map(drop)
+        .map_err(|_| Error::Aborted)
 }
 
 /// A JS exception in words: `name: message` for errors, else its string form.

@@ -71,7 +71,9 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
 /// Strips a valid `:port` from `host:port` (IPv6 literals in brackets kept whole).
 fn split_port(host_port: &str) -> Result<&str, UrlProblem> {
     let port_at = if host_port.starts_with('[') {
-        let close = host_port.find(']').ok_or("its IPv6 host has no closing ]")?;
+        let close = host_port
+            .find(']')
+            .ok_or("its IPv6 host has no closing ]")?;
         match &host_port[close + 1..] {
             "" => None,
             p if p.starts_with(':') => Some(close + 1),
@@ -107,7 +109,10 @@ mod tests {
         let u = parse_http_url("https://example.com/").unwrap();
         assert_eq!((u.scheme, u.host, u.rest), ("https", "example.com", "/"));
         let u = parse_http_url("HTTP://Example.com:8080/a b?x=1&y=2#frag").unwrap();
-        assert_eq!((u.scheme, u.host, u.rest), ("http", "Example.com", "/a b?x=1&y=2#frag"));
+        assert_eq!(
+            (u.scheme, u.host, u.rest),
+            ("http", "Example.com", "/a b?x=1&y=2#frag")
+        );
         let u = parse_http_url("http://[::1]:9/").unwrap();
         assert_eq!(u.host, "[::1]");
         let u = parse_http_url("https://user:pw@host.example").unwrap();

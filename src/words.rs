@@ -1,0 +1,90 @@
+//! Small text helpers for messages. They stand in for `{:?}` on strings and
+//! `{}` on floats, whose machinery (Unicode tables, float printing) would
+//! add some 20 KB to the .wasm.
+
+/// `s` in double quotes, with `"`, `\` and control characters escaped.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                out.push_str("\\u{");
+                out.push_str(&hex(c as u32));
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `n` in lower-case hexadecimal.
+fn hex(mut n: u32) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(b"0123456789abcdef"[(n % 16) as usize]);
+        n /= 16;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.iter().rev().map(|&d| d as char).collect()
+}
+
+/// A number as JS would print it for the common cases: integers exactly,
+/// other values with up to six decimals.
+pub fn number(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".into();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    let a = n.abs();
+    if a >= 1e15 {
+        return format!("{sign}a number near 1e{}", a.log10().floor() as i32);
+    }
+    let micros = (a * 1e6).round() as u64;
+    let (whole, frac) = (micros / 1_000_000, micros % 1_000_000);
+    if frac == 0 {
+        return format!("{sign}{whole}");
+    }
+    let frac = format!("{frac:06}");
+    format!("{sign}{whole}.{}", frac.trim_end_matches('0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes() {
+        assert_eq!(quote("a\"b\\c\nd\u{1}é"), "\"a\\\"b\\\\c\\nd\\u{1}é\"");
+        assert_eq!(quote(""), "\"\"");
+    }
+
+    #[test]
+    fn numbers() {
+        for (n, s) in [
+            (5.0, "5"),
+            (-2.0, "-2"),
+            (2.5, "2.5"),
+            (0.1, "0.1"),
+            (-0.000_001, "-0.000001"),
+            (10_001.0, "10001"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ] {
+            assert_eq!(number(n), s);
+        }
+        assert!(number(1e300).contains("1e300"));
+    }
+}
