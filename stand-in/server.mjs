@@ -67,7 +67,7 @@ const HUGE_ANCHOR_PADDING = ' — ' + 'lorem ipsum dolor sit amet '.repeat(40);
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': 'authorization, content-type, accept',
-  'Access-Control-Allow-Methods': 'POST, OPTIONS',
+  'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
   'Access-Control-Expose-Headers': 'retry-after',
 };
 

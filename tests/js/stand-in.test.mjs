@@ -343,7 +343,7 @@ describe('routing and CORS', () => {
   const CORS = {
     'access-control-allow-origin': '*',
     'access-control-allow-headers': 'authorization, content-type, accept',
-    'access-control-allow-methods': 'POST, OPTIONS',
+    'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
     'access-control-expose-headers': 'retry-after',
   };
   const assertCors = (res) => {

@@ -1,0 +1,147 @@
+// Load figures for the Worker: req/s and p50/p99 latency for cache hits and misses, beside a
+// minimal plain-JS Worker doing the same forwarding (bench/plain-worker/), in one run.
+// Everything is local: the stand-in API and both Workers (wrangler dev) on 127.0.0.1.
+// Bounded: REQUESTS per case, CONCURRENCY in flight, and a TIME_CAP_MS for the whole run.
+//
+// Run: node bench/worker-load.mjs            (writes bench/out/worker-load.json too)
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { startWorkerDev } from '../scripts/worker-dev.mjs';
+import { TEST_KEYS, startStandIn } from '../stand-in/server.mjs';
+
+const REQUESTS = 300; // per worker and case
+const CONCURRENCY = 8;
+const BATCH = 50; // the workers take turns batch by batch, so drift hits both alike
+const TIME_CAP_MS = 60_000;
+const NUM = 10;
+const ROUTE = '/v1/get_page_backlinks';
+const OUT = fileURLToPath(new URL('./out/worker-load.json', import.meta.url));
+const PLAIN_CONFIG = fileURLToPath(new URL('./plain-worker/wrangler.toml', import.meta.url));
+
+const deadline = Date.now() + TIME_CAP_MS;
+let ipCounter = 0;
+
+/**
+ * One lookup. Each request comes from its own client address (CF-Connecting-IP), as if from
+ * many clients: the Worker's per-IP limit (30 a minute) would otherwise refuse most of them.
+ */
+async function lookUp(baseUrl, page) {
+  const n = ipCounter++;
+  const started = performance.now();
+  const response = await fetch(`${baseUrl}${ROUTE}`, {
+    method: 'POST',
+    headers: { 'cf-connecting-ip': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
+    body: new URLSearchParams({ page, num: String(NUM) }),
+  });
+  await response.arrayBuffer();
+  return { ms: performance.now() - started, status: response.status, cache: response.headers.get('x-cache') };
+}
+
+/** Sends `pages.length` lookups, CONCURRENCY at a time; stops early at the deadline. */
+async function runBatch(baseUrl, pages, expectCache, stats) {
+  let next = 0;
+  const started = performance.now();
+  const lane = async () => {
+    while (next < pages.length && Date.now() < deadline) {
+      const page = pages[next++];
+      try {
+        const { ms, status, cache } = await lookUp(baseUrl, page);
+        if (status === 200 && cache === expectCache) stats.latencies.push(ms);
+        else stats.errors.push(`${status} ${cache}`);
+      } catch (error) {
+        stats.errors.push(String(error?.cause?.code ?? error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  stats.wallMs += performance.now() - started;
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function summarize(stats) {
+  const sorted = [...stats.latencies].sort((a, b) => a - b);
+  return {
+    ok: sorted.length,
+    errors: stats.errors.length,
+    firstErrors: [...new Set(stats.errors)].slice(0, 3),
+    reqPerSec: stats.wallMs > 0 ? (sorted.length + stats.errors.length) / (stats.wallMs / 1000) : 0,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+  };
+}
+
+function printTable(rows) {
+  const header = ['worker', 'case', 'ok', 'errors', 'req/s', 'p50 ms', 'p99 ms'];
+  const body = rows.map((r) => [r.worker, r.case, String(r.ok), String(r.errors), r.reqPerSec.toFixed(0), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of body) console.log(line(row));
+}
+
+async function main() {
+  const standIn = await startStandIn();
+  const started = [];
+  try {
+    const options = { upstreamUrl: standIn.url, apiKey: TEST_KEYS.valid };
+    const [real, plain] = await Promise.all([
+      startWorkerDev(options).then((w) => (started.push(w), w)),
+      startWorkerDev({ ...options, config: PLAIN_CONFIG }).then((w) => (started.push(w), w)),
+    ]);
+    const workers = [
+      { name: 'package Worker', url: real.url },
+      { name: 'plain JS Worker', url: plain.url },
+    ];
+    console.log(`stand-in ${standIn.url}; package Worker ${real.url}; plain Worker ${plain.url}`);
+    console.log(`${REQUESTS} requests per worker and case, concurrency ${CONCURRENCY}, num=${NUM}, cap ${TIME_CAP_MS / 1000} s\n`);
+
+    const cases = ['hit', 'miss'];
+    const stats = new Map();
+    for (const w of workers) {
+      for (const c of cases) stats.set(`${w.name}/${c}`, { latencies: [], errors: [], wallMs: 0 });
+      // Warm up: the isolate, the wasm, and the one page every hit asks for.
+      const hitPage = `https://example.com/bench-hit/${w.name.split(' ')[0]}`;
+      w.hitPage = hitPage;
+      for (let i = 0; i < 5; i++) await lookUp(w.url, hitPage);
+      for (let i = 0; i < 5; i++) await lookUp(w.url, `https://example.com/bench-warm/${w.name.split(' ')[0]}/${i}`);
+    }
+    standIn.clearLog();
+
+    for (let offset = 0; offset < REQUESTS && Date.now() < deadline; offset += BATCH) {
+      const size = Math.min(BATCH, REQUESTS - offset);
+      for (const c of cases) {
+        for (const w of offset / BATCH % 2 === 0 ? workers : [...workers].reverse()) {
+          const pages = c === 'hit'
+            ? Array(size).fill(w.hitPage)
+            : Array.from({ length: size }, (_, i) => `https://example.com/bench-miss/${w.name.split(' ')[0]}/${offset + i}`);
+          await runBatch(w.url, pages, c === 'hit' ? 'HIT' : 'MISS', stats.get(`${w.name}/${c}`));
+        }
+      }
+    }
+
+    const rows = [];
+    for (const c of cases) for (const w of workers) rows.push({ worker: w.name, case: c, ...summarize(stats.get(`${w.name}/${c}`)) });
+    printTable(rows);
+    const misses = rows.filter((r) => r.case === 'miss').reduce((n, r) => n + r.ok, 0);
+    console.log(`\nupstream requests during the run: ${standIn.log.length} (expected ${misses}: one per miss, none per hit)`);
+    if (Date.now() >= deadline) console.log(`stopped at the ${TIME_CAP_MS / 1000} s cap: figures cover the requests sent`);
+    for (const r of rows) if (r.errors) console.log(`${r.worker}/${r.case}: ${r.errors} errors, e.g. ${r.firstErrors.join('; ')}`);
+
+    await mkdir(fileURLToPath(new URL('./out/', import.meta.url)), { recursive: true });
+    const meta = { requests: REQUESTS, concurrency: CONCURRENCY, num: NUM, node: process.version, at: new Date().toISOString() };
+    await writeFile(OUT, `${JSON.stringify({ ...meta, rows, upstreamRequests: standIn.log.length }, null, 2)}\n`);
+    console.log(`written: ${OUT}`);
+    if (rows.some((r) => r.errors > 0)) process.exitCode = 1;
+  } finally {
+    await Promise.all(started.map((w) => w.close()));
+    await standIn.close();
+  }
+}
+
+await main();

@@ -1,0 +1,489 @@
+// The package's contract (issue 2) as runtime-agnostic cases. The same cases
+// run in Node, in workerd and in headless Chromium; each harness imports the
+// package by its npm name and passes it in, with the stand-in's URL.
+//
+// A case is { name, run(ctx) } and throws on failure. ctx = { lib, api, keys,
+// seen }: lib is the imported package, api talks to the stand-in's control
+// routes, keys are the stand-in's test keys, seen collects every error a case
+// observed so the last case can check that no key leaked into any of them.
+import { TRICKY_BACKLINKS } from '../../stand-in/fixtures.mjs';
+
+export const KEYS = {
+  valid: 'ke_test_valid_key',
+  noSubscription: 'ke_test_no_subscription',
+  bronze: 'ke_test_bronze_plan',
+  lowCredits: 'ke_test_low_credits',
+  other402: 'ke_test_other_402',
+  wrong: 'ke_wrong_key_not_known_0123',
+};
+
+// --- assertions that need no node:assert ---------------------------------
+
+function fail(message) {
+  throw new Error(message);
+}
+function eq(actual, expected, what = 'value') {
+  if (!Object.is(actual, expected)) fail(`${what}: expected ${show(expected)}, got ${show(actual)}`);
+}
+function deepEq(actual, expected, what = 'value') {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) fail(`${what}: expected ${e.slice(0, 300)}, got ${a.slice(0, 300)}`);
+}
+function ok(cond, what) {
+  if (!cond) fail(what);
+}
+function show(v) {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+/** Awaits a call that must reject with a KeywordsEverywhereError of `code`. */
+async function rejects(ctx, promiseOrFn, code, what = code) {
+  let promise;
+  try {
+    promise = typeof promiseOrFn === 'function' ? promiseOrFn() : promiseOrFn;
+  } catch (e) {
+    fail(`${what}: threw synchronously (${e && e.message}) instead of rejecting`);
+  }
+  ok(promise instanceof Promise, `${what}: did not return a Promise`);
+  try {
+    await promise;
+  } catch (e) {
+    ctx.seen.push(e);
+    ok(e instanceof ctx.lib.KeywordsEverywhereError, `${what}: not a KeywordsEverywhereError: ${e}`);
+    ok(e instanceof Error, `${what}: not an Error`);
+    eq(e.name, 'KeywordsEverywhereError', `${what}: name`);
+    eq(e.code, code, `${what}: code (message: ${e.message})`);
+    ok(typeof e.message === 'string' && e.message.length > 20, `${what}: message too short`);
+    return e;
+  }
+  fail(`${what}: resolved, expected a rejection with ${code}`);
+}
+
+/** Calls a constructor or function that must throw `code`. */
+function throws(ctx, fn, code, what) {
+  try {
+    fn();
+  } catch (e) {
+    ctx.seen.push(e);
+    ok(e instanceof ctx.lib.KeywordsEverywhereError, `${what}: not a KeywordsEverywhereError: ${e}`);
+    eq(e.code, code, `${what}: code (message: ${e.message})`);
+    return e;
+  }
+  fail(`${what}: did not throw`);
+}
+
+// --- the stand-in's control routes ----------------------------------------
+
+/** @param {string} base the stand-in's URL */
+export function standInControl(base) {
+  return {
+    base,
+    async fault(...faults) {
+      const r = await fetch(`${base}/__control/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(faults),
+      });
+      if (!r.ok) fail(`fault not queued: ${r.status} ${await r.text()}`);
+    },
+    async clearFaults() {
+      await fetch(`${base}/__control/faults`, { method: 'DELETE' });
+    },
+    async log() {
+      return (await fetch(`${base}/__control/log`)).json();
+    },
+    async clearLog() {
+      await fetch(`${base}/__control/log`, { method: 'DELETE' });
+    },
+  };
+}
+
+function client(ctx, options = {}) {
+  return new ctx.lib.BacklinksClient({ apiKey: KEYS.valid, baseUrl: ctx.api.base, ...options });
+}
+
+/** Runs `fn`, then checks how many requests reached the stand-in meanwhile. */
+async function expectRequests(ctx, count, fn) {
+  await ctx.api.clearLog();
+  const out = await fn();
+  const log = await ctx.api.log();
+  eq(log.length, count, 'requests that reached the stand-in');
+  return { out, log };
+}
+
+const PAGE = 'https://example.com/';
+
+export const cases = [
+  {
+    name: 'exports a client class, an Error subclass and estimateCredits',
+    async run(ctx) {
+      const { BacklinksClient, KeywordsEverywhereError, estimateCredits } = ctx.lib;
+      eq(typeof BacklinksClient, 'function', 'BacklinksClient');
+      eq(typeof estimateCredits, 'function', 'estimateCredits');
+      ok(KeywordsEverywhereError.prototype instanceof Error, 'KeywordsEverywhereError extends Error');
+    },
+  },
+  {
+    name: 'estimateCredits gives the worst case and refuses bad input',
+    async run(ctx) {
+      const { estimateCredits } = ctx.lib;
+      eq(estimateCredits('page', 7), 7);
+      eq(estimateCredits('unique', 7), 35);
+      eq(estimateCredits('unique', 10000), 50000);
+      throws(ctx, () => estimateCredits('domain', 5), 'invalid_argument', 'bad kind');
+      for (const num of [0, 10001, 2.5, NaN, '5', undefined]) {
+        const e = throws(ctx, () => estimateCredits('page', num), 'invalid_argument', `num ${String(num)}`);
+        eq(e.field, 'num', 'field');
+      }
+    },
+  },
+  {
+    name: 'the constructor throws invalid_argument naming the bad option',
+    async run(ctx) {
+      const { BacklinksClient } = ctx.lib;
+      const base = ctx.api.base;
+      const bad = [
+        [{ apiKey: '' }, 'apiKey'],
+        [{ apiKey: 5 }, 'apiKey'],
+        [{ apiKey: 'has space' }, 'apiKey'],
+        [{ apiKey: 'k', baseUrl: 'ftp://x.example' }, 'baseUrl'],
+        [{ apiKey: 'k', baseUrl: 'not a url' }, 'baseUrl'],
+        [{ apiKey: 'k', baseUrl: 'https://x.example/?q=1' }, 'baseUrl'],
+        [{ apiKey: 'k', timeoutMs: 0 }, 'timeoutMs'],
+        [{ apiKey: 'k', timeoutMs: 600001 }, 'timeoutMs'],
+        [{ apiKey: 'k', timeoutMs: 1.5 }, 'timeoutMs'],
+        [{ apiKey: 'k', timeoutMs: '100' }, 'timeoutMs'],
+        [{ apiKey: 'k', maxRetries: -1 }, 'maxRetries'],
+        [{ apiKey: 'k', maxRetries: 11 }, 'maxRetries'],
+        [{ apiKey: 'k', retries: 2 }, 'options'],
+        ['k', 'options'],
+        [null, 'options'],
+      ];
+      for (const [options, field] of bad) {
+        const e = throws(ctx, () => new BacklinksClient(options), 'invalid_argument', JSON.stringify(options));
+        eq(e.field, field, `field for ${JSON.stringify(options)}`);
+      }
+      for (const options of [undefined, {}, { baseUrl: 'https://api.keywordseverywhere.com/' }]) {
+        const e = throws(ctx, () => new BacklinksClient(options), 'invalid_argument', 'no key for the real API');
+        eq(e.field, 'apiKey');
+        ok(/proxy/.test(e.message), `message names the proxy option: ${e.message}`);
+      }
+      // A proxy needs no key; a trailing slash is fine; the limits are inclusive.
+      new BacklinksClient({ baseUrl: `${base}/` });
+      new BacklinksClient({ apiKey: 'k', timeoutMs: 1, maxRetries: 0 });
+      new BacklinksClient({ apiKey: 'k', timeoutMs: 600000, maxRetries: 10 });
+    },
+  },
+  {
+    name: 'sends the documented request and returns the documented answer',
+    async run(ctx) {
+      const c = client(ctx);
+      const { out, log } = await expectRequests(ctx, 1, () => c.getPageBacklinks({ page: PAGE, num: 5 }));
+      const [req] = log;
+      eq(req.method, 'POST');
+      eq(req.path, '/v1/get_page_backlinks');
+      eq(req.contentType, 'application/x-www-form-urlencoded');
+      eq(req.accept, 'application/json');
+      eq(req.authorization, `Bearer ${KEYS.valid}`);
+      eq(req.rawBody, 'page=https%3A%2F%2Fexample.com%2F&num=5');
+      eq(out.data.length, 5);
+      eq(out.credits_consumed, 5);
+      eq(out.time_taken, 0.98);
+      deepEq(Object.keys(out).sort(), ['credits_consumed', 'data', 'time_taken']);
+      deepEq(out.data[1], {
+        anchor_text: 'Hoopla!',
+        domain_source: 'reddit.com',
+        domain_target: 'example.com',
+        url_source: 'https://www.reddit.com/user/therealadyjewel',
+        url_target: 'https://example.com',
+      });
+    },
+  },
+  {
+    name: 'the unique endpoint charges 5 credits per backlink',
+    async run(ctx) {
+      const c = client(ctx);
+      const { out, log } = await expectRequests(ctx, 1, () => c.getUniquePageBacklinks({ page: PAGE, num: 5 }));
+      eq(log[0].path, '/v1/get_unique_page_backlinks');
+      eq(out.credits_consumed, 25);
+      eq(out.data[1].anchor_text, 'カレー');
+      const domains = new Set(out.data.map((b) => b.domain_source));
+      eq(domains.size, out.data.length, 'one backlink per source domain');
+    },
+  },
+  {
+    name: 'a page holding &, #, ?, spaces and non-ASCII reaches the server intact',
+    async run(ctx) {
+      const c = client(ctx);
+      const page = 'https://bücher.example/a b/c?x=1&y=2+3&z=%41#frag カレー';
+      const { out, log } = await expectRequests(ctx, 1, () => c.getPageBacklinks({ page, num: 2 }));
+      eq(log[0].form.page, page, 'page as the server decoded it');
+      eq(log[0].form.num, '2');
+      eq(out.data[0].url_target, page);
+    },
+  },
+  {
+    name: 'generated results: num=10000 returns 10000 backlinks',
+    async run(ctx) {
+      const out = await client(ctx).getPageBacklinks({ page: 'https://big.example/', num: 10000 });
+      eq(out.data.length, 10000);
+      eq(out.credits_consumed, 10000);
+      ok(out.data.every((b) => typeof b.url_source === 'string' && b.url_source.startsWith('https://')), 'url_source');
+    },
+  },
+  {
+    name: 'invalid page and num are rejected before anything is sent, never thrown',
+    async run(ctx) {
+      const c = client(ctx);
+      const bad = [
+        [{ num: 5 }, 'page'],
+        [{ page: '/relative/path', num: 5 }, 'page'],
+        [{ page: 'example.com', num: 5 }, 'page'],
+        [{ page: 'ftp://example.com/', num: 5 }, 'page'],
+        [{ page: 'javascript:alert(1)', num: 5 }, 'page'],
+        [{ page: 42, num: 5 }, 'page'],
+        [{ page: new URL(PAGE), num: 5 }, 'page'],
+        [{ page: 'https://example.com/\uD800', num: 5 }, 'page'],
+        [{ page: PAGE }, 'num'],
+        [{ page: PAGE, num: 0 }, 'num'],
+        [{ page: PAGE, num: 10001 }, 'num'],
+        [{ page: PAGE, num: 2.5 }, 'num'],
+        [{ page: PAGE, num: NaN }, 'num'],
+        [{ page: PAGE, num: '5' }, 'num'],
+        [{ page: PAGE, num: 5, signal: 'no' }, 'signal'],
+        [{ page: PAGE, num: 5, limit: 5 }, 'params'],
+        [null, 'params'],
+        ['https://example.com/', 'params'],
+        [undefined, 'page'],
+      ];
+      await expectRequests(ctx, 0, async () => {
+        for (const [params, field] of bad) {
+          const e = await rejects(ctx, () => c.getPageBacklinks(params), 'invalid_argument', JSON.stringify(params) ?? 'undefined');
+          eq(e.field, field, `field for ${JSON.stringify(params)}`);
+          eq(e.status, undefined, 'no status without a response');
+        }
+        const e = await rejects(ctx, () => c.getUniquePageBacklinks({ page: PAGE, num: '5' }), 'invalid_argument', 'string num');
+        ok(/not a string/.test(e.message), e.message);
+      });
+    },
+  },
+  {
+    name: 'params are read at call time: changing them afterwards changes nothing',
+    async run(ctx) {
+      const params = { page: PAGE, num: 2 };
+      const p = client(ctx).getPageBacklinks(params);
+      params.num = 10000;
+      params.page = 'https://other.example/';
+      const out = await p;
+      eq(out.data.length, 2);
+      eq(out.data[0].domain_target, 'example.com');
+    },
+  },
+  {
+    name: 'an already-aborted signal rejects with aborted and sends nothing',
+    async run(ctx) {
+      const controller = new AbortController();
+      controller.abort();
+      await expectRequests(ctx, 0, () =>
+        rejects(ctx, client(ctx).getPageBacklinks({ page: PAGE, num: 5, signal: controller.signal }), 'aborted'),
+      );
+    },
+  },
+  {
+    name: 'aborting during a request rejects with aborted at once',
+    async run(ctx) {
+      await ctx.api.fault({ delayMs: 3000 });
+      const controller = new AbortController();
+      const started = Date.now();
+      setTimeout(() => controller.abort(), 50);
+      await rejects(ctx, client(ctx).getPageBacklinks({ page: PAGE, num: 5, signal: controller.signal }), 'aborted');
+      ok(Date.now() - started < 1500, 'settled long before the answer');
+      await ctx.api.clearFaults();
+    },
+  },
+  {
+    name: 'aborting during a retry wait rejects with aborted and sends no more',
+    async run(ctx) {
+      await ctx.api.fault({ status: 429, retryAfter: '5', times: 5 });
+      const controller = new AbortController();
+      const started = Date.now();
+      await expectRequests(ctx, 1, async () => {
+        setTimeout(() => controller.abort(), 200);
+        await rejects(ctx, client(ctx, { maxRetries: 3 }).getPageBacklinks({ page: PAGE, num: 5, signal: controller.signal }), 'aborted');
+      });
+      ok(Date.now() - started < 2000, 'did not wait out Retry-After');
+      await ctx.api.clearFaults();
+    },
+  },
+  {
+    name: 'API errors map to their codes with status and description',
+    async run(ctx) {
+      const cases = [
+        [KEYS.wrong, 'unauthorized', 401, undefined],
+        [KEYS.noSubscription, 'subscription_required', 402, 'A valid subscription is required to access this resource.'],
+        [KEYS.bronze, 'plan_required', 402, 'A Gold or Platinum Plan subscription is required to access this resource.'],
+        [KEYS.lowCredits, 'insufficient_credits', 402, 'You do not have sufficient credits to complete this request.'],
+        [KEYS.other402, 'payment_required', 402, 'Your last payment failed.'],
+      ];
+      for (const [apiKey, code, status, description] of cases) {
+        // Errors that are not retryable are tried once.
+        await expectRequests(ctx, 1, async () => {
+          const e = await rejects(ctx, client(ctx, { apiKey }).getUniquePageBacklinks({ page: PAGE, num: 100 }), code);
+          eq(e.status, status, `${code} status`);
+          eq(e.description, description, `${code} description`);
+        });
+      }
+      await ctx.api.fault({ status: 400, body: '{"message":"400 Invalid Request","description":"The page parameter is invalid."}' });
+      const e = await rejects(ctx, client(ctx).getPageBacklinks({ page: PAGE, num: 5 }), 'bad_request');
+      eq(e.description, 'The page parameter is invalid.');
+      await ctx.api.fault({ status: 404, body: '{"message":"404 Not Found"}' });
+      eq((await rejects(ctx, client(ctx).getPageBacklinks({ page: PAGE, num: 5 }), 'http_error')).status, 404);
+    },
+  },
+  {
+    name: '5xx is retried maxRetries times, then server_error',
+    async run(ctx) {
+      await ctx.api.fault({ status: 503, times: 3 });
+      await expectRequests(ctx, 3, async () => {
+        const e = await rejects(ctx, client(ctx, { maxRetries: 2 }).getPageBacklinks({ page: PAGE, num: 5 }), 'server_error');
+        eq(e.status, 503);
+      });
+      await ctx.api.fault({ status: 500, times: 1 });
+      const { out } = await expectRequests(ctx, 2, () => client(ctx, { maxRetries: 1 }).getPageBacklinks({ page: PAGE, num: 5 }));
+      eq(out.data.length, 5);
+      await ctx.api.fault({ status: 502 });
+      await expectRequests(ctx, 1, () =>
+        rejects(ctx, client(ctx, { maxRetries: 0 }).getPageBacklinks({ page: PAGE, num: 5 }), 'server_error'),
+      );
+    },
+  },
+  {
+    name: '429 honours Retry-After in seconds and as an HTTP date, then rate_limited',
+    async run(ctx) {
+      await ctx.api.fault({ status: 429, retryAfter: '1' });
+      let started = Date.now();
+      const { out } = await expectRequests(ctx, 2, () => client(ctx, { maxRetries: 1 }).getPageBacklinks({ page: PAGE, num: 1 }));
+      eq(out.data.length, 1);
+      ok(Date.now() - started >= 900, `waited about 1 s (${Date.now() - started} ms)`);
+      const date = new Date(Date.now() + 1500).toUTCString();
+      await ctx.api.fault({ status: 429, retryAfter: date });
+      started = Date.now();
+      await expectRequests(ctx, 2, () => client(ctx, { maxRetries: 1 }).getPageBacklinks({ page: PAGE, num: 1 }));
+      ok(Date.now() - started >= 400, 'waited for the HTTP date');
+      await ctx.api.fault({ status: 429, retryAfter: '0', times: 2 });
+      const e = await rejects(ctx, client(ctx, { maxRetries: 1 }).getPageBacklinks({ page: PAGE, num: 1 }), 'rate_limited');
+      eq(e.retryAfter, 0);
+      eq(e.status, 429);
+      await ctx.api.fault({ status: 429, retryAfter: '3600' });
+      await expectRequests(ctx, 1, async () => {
+        const long = await rejects(ctx, client(ctx, { maxRetries: 3 }).getPageBacklinks({ page: PAGE, num: 1 }), 'rate_limited');
+        eq(long.retryAfter, 3600, 'a wait past 60 s is handed to the caller');
+      });
+    },
+  },
+  {
+    name: 'an attempt slower than timeoutMs is a timeout, not retried',
+    async run(ctx) {
+      await ctx.api.fault({ delayMs: 1500 });
+      await expectRequests(ctx, 1, () =>
+        rejects(ctx, client(ctx, { timeoutMs: 200, maxRetries: 2 }).getPageBacklinks({ page: PAGE, num: 5 }), 'timeout'),
+      );
+      await ctx.api.fault({ stallBodyMs: 1500 });
+      await rejects(ctx, client(ctx, { timeoutMs: 300, maxRetries: 0 }).getPageBacklinks({ page: PAGE, num: 5 }), 'timeout', 'stalled body');
+      await ctx.api.clearFaults();
+    },
+  },
+  {
+    name: 'no server is a network_error after the retries',
+    async run(ctx) {
+      const c = new ctx.lib.BacklinksClient({ baseUrl: 'http://127.0.0.1:9', maxRetries: 1 });
+      const e = await rejects(ctx, c.getPageBacklinks({ page: PAGE, num: 1 }), 'network_error');
+      ok(/2 attempts/.test(e.message), e.message);
+    },
+  },
+  {
+    name: 'bodies that are not the documented JSON are invalid_response',
+    async run(ctx) {
+      const bodies = [
+        [{ html: true }, /HTML/],
+        [{ truncate: true }, /ends early|truncated/],
+        [{ empty: true }, /empty/],
+        [{ body: '{"data":{}}' }, /not an array/],
+        [{ body: '{"message":"ok"}' }, /no `data`/],
+        [{ body: '{"data":[],"credits_consumed":"5"}' }, /credits_consumed/],
+        [{ body: '{"data":[{"anchor_text":5}]}' }, /anchor_text/],
+        [{ body: '{"data":["x"]}' }, /not an object/],
+      ];
+      for (const [fault, says] of bodies) {
+        await ctx.api.fault(fault);
+        const e = await rejects(ctx, client(ctx, { maxRetries: 0 }).getPageBacklinks({ page: PAGE, num: 5 }), 'invalid_response', JSON.stringify(fault));
+        ok(says.test(e.message), `${JSON.stringify(fault)}: ${e.message}`);
+        eq(e.status, 200);
+      }
+    },
+  },
+  {
+    name: 'text comes back byte-exact; null and missing fields become ""; numbers default to 0',
+    async run(ctx) {
+      const out = await client(ctx).getPageBacklinks({ page: 'https://tricky.example/', num: 100 });
+      const expected = TRICKY_BACKLINKS.map((b) => ({
+        anchor_text: b.anchor_text ?? '',
+        domain_source: b.domain_source,
+        domain_target: b.domain_target,
+        url_source: b.url_source,
+        url_target: b.url_target,
+      }));
+      eq(out.data.length, expected.length);
+      out.data.forEach((b, i) => {
+        for (const key of Object.keys(expected[i])) eq(b[key], expected[i][key], `data[${i}].${key}`);
+      });
+      ok(out.data.some((b) => b.anchor_text.includes('\u2028') && b.anchor_text.includes('\u0000')), 'U+2028 and NUL kept');
+      await ctx.api.fault({ body: '{"data":[{"anchor_text":"a","extra":{"x":[1]}}]}' });
+      const sparse = await client(ctx).getPageBacklinks({ page: PAGE, num: 5 });
+      eq(sparse.credits_consumed, 0);
+      eq(sparse.time_taken, 0);
+      eq(sparse.data[0].anchor_text, 'a');
+      eq(sparse.data[0].url_target, '');
+    },
+  },
+  {
+    name: 'a client without apiKey sends no Authorization header',
+    async run(ctx) {
+      const c = new ctx.lib.BacklinksClient({ baseUrl: ctx.api.base });
+      const { log } = await expectRequests(ctx, 1, () => rejects(ctx, c.getPageBacklinks({ page: PAGE, num: 1 }), 'unauthorized'));
+      eq(log[0].authorization, null);
+    },
+  },
+  {
+    name: 'no error ever holds an API key',
+    async run(ctx) {
+      ok(ctx.seen.length > 40, `errors were collected (${ctx.seen.length})`);
+      const keys = Object.values(KEYS);
+      for (const e of ctx.seen) {
+        const text = JSON.stringify({ ...e, message: e.message, stack: String(e.stack) });
+        for (const key of keys) ok(!text.includes(key), `an error holds a key: ${text.slice(0, 200)}`);
+      }
+    },
+  },
+];
+
+/**
+ * Runs every case in order against `lib` and the stand-in at `standInUrl`.
+ * @returns {Promise<Array<{ name: string, ok: boolean, error?: string, ms: number }>>}
+ */
+export async function runAll(lib, standInUrl) {
+  const ctx = { lib, api: standInControl(standInUrl), seen: [] };
+  const results = [];
+  for (const c of cases) {
+    const started = Date.now();
+    try {
+      await c.run(ctx);
+      results.push({ name: c.name, ok: true, ms: Date.now() - started });
+    } catch (e) {
+      results.push({ name: c.name, ok: false, error: String(e && e.stack ? e.stack : e), ms: Date.now() - started });
+      await ctx.api.clearFaults().catch(() => {});
+    }
+  }
+  return results;
+}

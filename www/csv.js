@@ -1,0 +1,30 @@
+// CSV export (RFC 4180) that is safe to open in a spreadsheet.
+
+/** Characters that make a spreadsheet read a cell as a formula when they come first. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One cell: neutralised against formula injection (a leading apostrophe
+ * before `=`, `+`, `-`, `@`, tab or CR), then quoted when it holds a quote,
+ * comma, CR or LF, with quotes doubled (RFC 4180).
+ * @param {unknown} value
+ * @returns {string}
+ */
+export function csvCell(value) {
+  let text = value == null ? '' : String(value);
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * A whole CSV document: a header line of column names, then one line per
+ * row, lines ended by CRLF. Starts with a UTF-8 byte order mark so that
+ * spreadsheet programs read non-ASCII text correctly.
+ * @param {Array<Record<string, unknown>>} rows
+ * @param {string[]} columns the keys to write, in order; also the header
+ * @returns {string}
+ */
+export function toCsv(rows, columns) {
+  const lines = [columns, ...rows.map((row) => columns.map((key) => row[key]))];
+  return `\uFEFF${lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
