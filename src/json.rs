@@ -191,6 +191,7 @@ struct Reader<'a> {
 }
 
 /// `true` where any byte of `x` is zero.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 fn has_zero_byte(x: u64) -> bool {
     x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080 != 0
@@ -353,7 +354,31 @@ impl<'a> Reader<'a> {
     }
 
     /// Moves past string bytes that need no attention: not `"`, not `\`,
+    /// not a control character. Sixteen bytes at a time with wasm SIMD.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline(always)]
+    fn skip_plain_string_bytes(&mut self) {
+        use core::arch::wasm32::*;
+        let (quote, backslash, space) = (u8x16_splat(b'"'), u8x16_splat(b'\\'), u8x16_splat(0x20));
+        while let Some(chunk) = self.b.get(self.i..self.i + 16) {
+            // SAFETY: `chunk` is 16 readable bytes; v128_load takes any alignment.
+            let v = unsafe { v128_load(chunk.as_ptr() as *const v128) };
+            let stop = v128_or(
+                v128_or(u8x16_eq(v, quote), u8x16_eq(v, backslash)),
+                u8x16_lt(v, space),
+            );
+            if v128_any_true(stop) {
+                self.i += u8x16_bitmask(stop).trailing_zeros() as usize;
+                return;
+            }
+            self.i += 16;
+        }
+        self.skip_plain_tail();
+    }
+
+    /// Moves past string bytes that need no attention: not `"`, not `\`,
     /// not a control character. Eight bytes at a time where it can.
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     #[inline(always)]
     fn skip_plain_string_bytes(&mut self) {
         const ONES: u64 = 0x0101_0101_0101_0101;
@@ -367,6 +392,12 @@ impl<'a> Reader<'a> {
             }
             self.i += 8;
         }
+        self.skip_plain_tail();
+    }
+
+    /// Byte by byte, what [`Self::skip_plain_string_bytes`] does in bulk.
+    #[inline(always)]
+    fn skip_plain_tail(&mut self) {
         while let Some(&b) = self.b.get(self.i) {
             if b == b'"' || b == b'\\' || b < 0x20 {
                 break;

@@ -1,0 +1,124 @@
+// `make bench`: size, speed and memory of the package, each beside a plain-JS
+// baseline measured in the same run. Prints figures; asserts nothing.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { BacklinksClient } from 'keywords-everywhere-backlinks';
+import { startStandIn, TEST_KEYS } from '../stand-in/server.mjs';
+import { startStaticServer } from '../scripts/static-server.mjs';
+import { launchChromium } from '../tests/support/chromium.mjs';
+import { compare, median } from './e2e.mjs';
+import { PlainClient } from './plain-client.mjs';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const pkgDir = `${root}pkg/`;
+const PLAN = [
+  { num: 5, rounds: 300, warmup: 30, page: 'https://bench.example/' },
+  { num: 10000, rounds: 40, warmup: 5, page: 'https://bench.example/' },
+];
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const gz = (b) => gzipSync(b, { level: constants.Z_BEST_COMPRESSION }).length;
+const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+function sizes() {
+  const wasm = readFileSync(`${pkgDir}keywords_everywhere_backlinks_bg.wasm`);
+  console.log('\n## Size');
+  console.log(`.wasm: ${wasm.length} B raw (${kb(wasm.length)}), ${gz(wasm)} B gzip -9, ${br(wasm)} B brotli`);
+  const [snippet] = readdirSync(`${pkgDir}snippets`);
+  const shared = ['keywords_everywhere_backlinks.js', `snippets/${snippet}/js/error.js`, 'keywords_everywhere_backlinks_bg.wasm'];
+  for (const entry of ['node.js', 'browser.js', 'workerd.js']) {
+    const files = [entry, ...shared].map((f) => readFileSync(`${pkgDir}${f}`));
+    const raw = files.reduce((s, b) => s + b.length, 0);
+    const gzip = files.reduce((s, b) => s + gz(b), 0);
+    console.log(`entry ${entry.padEnd(11)} total: ${kb(raw)} raw, ${kb(gzip)} gzip (sum of files)`);
+  }
+  return { wasmRaw: wasm.length, wasmGzip: gz(wasm), wasmBrotli: br(wasm) };
+}
+
+function printRow(where, r) {
+  console.log(`${where.padEnd(9)} num=${String(r.num).padEnd(5)}  package ${r.pkgMs.toFixed(2).padStart(7)} ms   plain JS ${r.plainMs.toFixed(2).padStart(7)} ms   ratio ${r.ratio.toFixed(3)}  (median of ${r.rounds})`);
+}
+
+async function nodeCalls(standIn) {
+  const pkg = new BacklinksClient({ apiKey: TEST_KEYS.valid, baseUrl: standIn.url, maxRetries: 0 });
+  const plain = new PlainClient({ apiKey: TEST_KEYS.valid, baseUrl: standIn.url });
+  const out = [];
+  for (const plan of PLAN) out.push(await compare({ pkg, plain }, plan));
+  return out;
+}
+
+async function chromiumCalls(standIn) {
+  const site = await startStaticServer({ mounts: { '/': root } });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}/bench/page.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+    return await page.evaluate(([url, key, plan]) => window.runBench(url, key, plan), [standIn.url, TEST_KEYS.valid, PLAN]);
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+}
+
+/** Import + first call in fresh Node processes, package vs plain JS. */
+async function coldStart(standIn, runs = 15) {
+  const script = (which) => `
+    const t0 = performance.now();
+    const lib = await import(${JSON.stringify(which === 'pkg' ? 'keywords-everywhere-backlinks' : `${root}bench/plain-client.mjs`)});
+    const t1 = performance.now();
+    const Client = lib.BacklinksClient ?? lib.PlainClient;
+    const c = new Client({ apiKey: ${JSON.stringify(TEST_KEYS.valid)}, baseUrl: ${JSON.stringify(standIn.url)} });
+    await c.getPageBacklinks({ page: 'https://bench.example/', num: 5 });
+    const t2 = performance.now();
+    console.log(JSON.stringify({ importMs: t1 - t0, firstCallMs: t2 - t1 }));`;
+  const res = {};
+  for (const which of ['pkg', 'plain']) res[which] = { importMs: [], totalMs: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const which of ['pkg', 'plain']) {
+      // Asynchronously: the stand-in answering the child runs in this process.
+      const { stdout: out } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script(which)], { cwd: root });
+      const { importMs, firstCallMs } = JSON.parse(out);
+      res[which].importMs.push(importMs);
+      res[which].totalMs.push(importMs + firstCallMs);
+    }
+  }
+  console.log('\n## Cold start in Node (fresh process each; median of ' + runs + ')');
+  for (const which of ['pkg', 'plain']) {
+    console.log(`${which === 'pkg' ? 'package ' : 'plain JS'}  import ${median(res[which].importMs).toFixed(2)} ms   import + first call ${median(res[which].totalMs).toFixed(2)} ms`);
+  }
+  return { pkgImportMs: median(res.pkg.importMs), pkgTotalMs: median(res.pkg.totalMs), plainTotalMs: median(res.plain.totalMs) };
+}
+
+/** wasm linear memory after one num=10000 call and after 100 of them. */
+async function memory(standIn) {
+  const { initSync, BacklinksClient: Raw } = await import('../pkg/keywords_everywhere_backlinks.js');
+  const wasm = initSync({ module: readFileSync(`${pkgDir}keywords_everywhere_backlinks_bg.wasm`) });
+  const c = new Raw({ apiKey: TEST_KEYS.valid, baseUrl: standIn.url, maxRetries: 0 });
+  const bytes = () => wasm.memory.buffer.byteLength;
+  const start = bytes();
+  await c.getPageBacklinks({ page: 'https://bench.example/', num: 10000 });
+  const afterOne = bytes();
+  for (let i = 0; i < 100; i++) await c.getPageBacklinks({ page: `https://bench.example/${i % 7}`, num: 10000 });
+  const afterHundred = bytes();
+  console.log('\n## wasm memory (linear memory size)');
+  console.log(`at start ${kb(start)}, after one num=10000 call ${kb(afterOne)}, after 100 more ${kb(afterHundred)} (growth after the first: ${afterHundred - afterOne} B)`);
+  return { start, afterOne, afterHundred };
+}
+
+const standIn = await startStandIn();
+try {
+  const size = sizes();
+  console.log('\n## End-to-end call time against the stand-in (interleaved)');
+  const node = await nodeCalls(standIn);
+  node.forEach((r) => printRow('Node', r));
+  const chromium = await chromiumCalls(standIn);
+  chromium.forEach((r) => printRow('Chromium', r));
+  const cold = await coldStart(standIn);
+  const mem = await memory(standIn);
+  console.log(`\nJSON: ${JSON.stringify({ size, node, chromium, cold, mem })}`);
+} finally {
+  await standIn.close();
+}
