@@ -41,7 +41,7 @@ export interface Backlink {
 
 /** The API's answer. */
 export interface BacklinksResponse {
-  /** The backlinks, at most `num`. */
+  /** The backlinks as the API returned them (it returns at most `num`). */
   data: Backlink[];
   /** Credits the call consumed (0 when the API did not say). */
   credits_consumed: number;

@@ -129,10 +129,14 @@ pub async fn send(
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }
-    let response = builder
+    let fetch_request: web_sys::Request = builder
         .abort_signal(Some(&controller.signal()))
         .body(request.body.as_str())
         .map_err(|e| fail(e.to_string()))?
+        .into();
+    // Kept alive until the body is read: in Node the signal reaches the
+    // fetch only through this object, and not once it is collected.
+    let response = gloo_net::http::Request::from(Clone::clone(&fetch_request))
         .send()
         .await
         .map_err(|e| why(e.to_string()))?;
@@ -141,6 +145,7 @@ pub async fn send(
     let raw: web_sys::Response = response.into();
     let body = raw.array_buffer().map_err(|e| why(describe(&e)))?;
     let body = JsFuture::from(body).await.map_err(|e| why(describe(&e)))?;
+    drop(fetch_request);
     Ok(Answer {
         status,
         retry_after,

@@ -60,6 +60,15 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
     if host.contains([' ', '<', '>', '"', '`', '{', '}', '|', '\\', '^', '%']) {
         return Err("its host contains characters a host cannot have");
     }
+    let ipv6 = host.len() > 2
+        && host.starts_with('[')
+        && host.ends_with(']')
+        && host[1..host.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    if !ipv6 && host.contains([':', '[', ']']) {
+        return Err("its host contains characters a host cannot have");
+    }
     Ok(HttpUrl {
         scheme,
         host,
@@ -139,6 +148,10 @@ mod tests {
             ("https://a.example:8x/", "port"),
             ("https://a b.example/", "host"),
             ("http://[::1/", "IPv6"),
+            ("https://]", "host"),
+            ("https://a[", "host"),
+            ("https://a.example:1:2/", "host"),
+            ("https://[zz]/", "host"),
         ] {
             let err = parse_http_url(s).expect_err(s);
             assert!(err.contains(why), "{s:?}: {err}");

@@ -52,8 +52,13 @@ pub fn number(n: f64) -> String {
     if a >= 1e15 {
         return format!("{sign}a number near 1e{}", a.log10().floor() as i32);
     }
-    let micros = (a * 1e6).round() as u64;
-    let (whole, frac) = (micros / 1_000_000, micros % 1_000_000);
+    // Whole part and micro-units apart: a * 1e6 loses precision past 2^53.
+    let mut whole = a.trunc() as u64; // exact: a < 1e15 < 2^53
+    let mut frac = ((a - a.trunc()) * 1e6).round() as u64;
+    if frac == 1_000_000 {
+        whole += 1;
+        frac = 0;
+    }
     if frac == 0 {
         return format!("{sign}{whole}");
     }
@@ -80,6 +85,9 @@ mod tests {
             (0.1, "0.1"),
             (-0.000_001, "-0.000001"),
             (10_001.0, "10001"),
+            (686_887_743_361.0, "686887743361"),
+            (99_999_999_999_999.0, "99999999999999"),
+            (1.999_999_9, "2"),
             (f64::NAN, "NaN"),
             (f64::NEG_INFINITY, "-Infinity"),
         ] {

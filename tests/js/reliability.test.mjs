@@ -6,11 +6,18 @@
 // counts only its attempts. Across the whole matrix, the API key must appear
 // in no error, no result and no output, and the package must print nothing.
 //
+// Some rows force a garbage collection while the body is read: in Node, a
+// signal given to `fetch(new Request(url, { signal }))` stops reaching the
+// fetch once that Request is collected (nodejs/undici#4068), so the package
+// must keep it alive until the body is read, or lose the timeouts and aborts
+// that come then (the call would wait for the server however long it stalls).
+//
 // Run: node --test tests/js/reliability.test.mjs   (a few seconds)
 import assert from 'node:assert/strict';
 import { after, before, describe, it, test } from 'node:test';
 import { BacklinksClient, KeywordsEverywhereError } from 'keywords-everywhere-backlinks';
 import { TEST_KEYS, startStandIn } from '../../stand-in/server.mjs';
+import { gc } from '../support/gc.mjs';
 import { secretsIn, watchOutput } from '../support/leaks.mjs';
 
 /** A well-formed key the stand-in does not know: it must not leak either. */
@@ -36,11 +43,14 @@ const backlink = (overrides = {}) => JSON.stringify({
 
 /**
  * The matrix. A row: name; faults (queued in order; a function when they
- * depend on the time); options/params merged over the defaults; expect:
+ * depend on the time); options merged over the defaults; expect:
  * `{ items }` for a success with that many backlinks, `{ check(result) }` for
  * a success checked otherwise, or `{ code, status?, retryAfter?, message? }`
  * for a failure; attempts: requests the stand-in must see; minMs/maxMs:
- * bounds on the call's duration (e.g. Retry-After honoured, timeout prompt).
+ * bounds on the call's duration (e.g. Retry-After honoured, timeout prompt);
+ * gcAtMs/abortAtMs: when to force a garbage collection / abort the call's
+ * signal, in ms after the first request reached the stand-in (its headers
+ * are sent by then unless a fault delays them).
  */
 const MATRIX = [
   // --- retried statuses ----------------------------------------------------
@@ -100,7 +110,7 @@ const MATRIX = [
     faults: () => [{ status: 429, retryAfter: httpDateIn(120) }],
     expect: { code: 'rate_limited', status: 429, retryAfter: (s) => s >= 119 && s <= 121 },
     attempts: 1,
-    maxMs: 1000,
+    maxMs: 2500, // not the 120 s asked
   },
   // --- time (limits of 1 s leave room for the rows running alongside) --------
   { name: 'slow but within the timeout: OK', options: { timeoutMs: 1500 }, faults: [{ delayMs: 100 }], expect: { items: NUM }, attempts: 1 },
@@ -115,8 +125,44 @@ const MATRIX = [
   {
     name: 'body stalled past the timeout: timeout, not retried',
     options: { timeoutMs: 1000 },
-    faults: [{ stallBodyMs: 10_000, times: 3 }],
+    faults: [{ stallBodyMs: 4000, times: 3 }],
     expect: { code: 'timeout' },
+    attempts: 1,
+    maxMs: 3000,
+  },
+  {
+    name: 'body stalled past the timeout, with a garbage collection meanwhile: timeout',
+    options: { timeoutMs: 1000 },
+    faults: [{ stallBodyMs: 4000 }],
+    gcAtMs: 200,
+    expect: { code: 'timeout' },
+    attempts: 1,
+    maxMs: 3000,
+  },
+  // --- the caller's AbortSignal ----------------------------------------------
+  {
+    name: 'aborted while the server is slow to answer: aborted',
+    faults: [{ delayMs: 10_000 }],
+    abortAtMs: 200,
+    expect: { code: 'aborted', status: undefined },
+    attempts: 1,
+    maxMs: 3000,
+  },
+  {
+    name: 'aborted while waiting to retry a 429: aborted, not retried',
+    faults: [{ status: 429, retryAfter: '5' }],
+    abortAtMs: 300,
+    expect: { code: 'aborted' },
+    attempts: 1,
+    maxMs: 3000,
+  },
+  {
+    name: 'aborted while the body stalls, with a garbage collection meanwhile: aborted',
+    options: { timeoutMs: 10_000 },
+    faults: [{ stallBodyMs: 4000 }],
+    gcAtMs: 200,
+    abortAtMs: 400,
+    expect: { code: 'aborted' },
     attempts: 1,
     maxMs: 3000,
   },
@@ -211,18 +257,29 @@ after(() => output.stop());
 /** Runs one row against its own stand-in; returns the outcome, duration and attempts. */
 async function run(row) {
   const api = await startStandIn();
+  const controller = new AbortController();
+  const timers = [];
+  // Once the first request has reached the stand-in, schedules the row's gc and abort.
+  const arrival = setInterval(() => {
+    if (api.log.length === 0) return;
+    clearInterval(arrival);
+    if (row.gcAtMs !== undefined) timers.push(setTimeout(gc, row.gcAtMs));
+    if (row.abortAtMs !== undefined) timers.push(setTimeout(() => controller.abort(), row.abortAtMs));
+  }, 5);
   try {
     const faults = typeof row.faults === 'function' ? row.faults() : row.faults;
     faults.forEach((fault) => api.enqueueFault(fault));
     const client = new BacklinksClient({ ...DEFAULT_OPTIONS, baseUrl: api.url, ...row.options });
     const started = performance.now();
     const outcome = await client
-      .getPageBacklinks({ page: PAGE, num: NUM, ...row.params })
+      .getPageBacklinks({ page: PAGE, num: NUM, signal: controller.signal })
       .then((result) => ({ result }), (error) => ({ error }));
     const ms = performance.now() - started;
     observed.push(outcome.error ?? outcome.result);
     return { ...outcome, ms, attempts: api.log.length };
   } finally {
+    clearInterval(arrival);
+    timers.forEach(clearTimeout);
     await api.close();
   }
 }
@@ -261,9 +318,33 @@ describe('fault matrix', { concurrency: true }, () => {
   }
 });
 
+/** Options the constructor must refuse, naming the field, whatever the key. */
+const BAD_OPTIONS = [
+  [{ apiKey: `${TEST_KEYS.valid} ` }, 'apiKey'],
+  [{ apiKey: `${TEST_KEYS.valid}\n` }, 'apiKey'],
+  [{ apiKey: `Bearer ${TEST_KEYS.valid}` }, 'apiKey'],
+  [{ apiKey: TEST_KEYS.valid, baseUrl: 'ftp://api.example' }, 'baseUrl'],
+  [{ apiKey: TEST_KEYS.valid, timeoutMs: 0 }, 'timeoutMs'],
+  [{ apiKey: TEST_KEYS.valid, apikey: TEST_KEYS.valid }, 'options'],
+];
+
+test('bad options: invalid_argument naming the field, key not echoed', () => {
+  for (const [options, field] of BAD_OPTIONS) {
+    let error;
+    try {
+      new BacklinksClient(options);
+    } catch (e) {
+      error = e;
+    }
+    observed.push(error);
+    checkError(error, { code: 'invalid_argument' });
+    assert.equal(error.field, field);
+  }
+});
+
 test('across the matrix: no key in any error or result, and the package printed nothing', () => {
   output.stop();
-  assert.equal(observed.length, MATRIX.length, 'every row ran');
+  assert.equal(observed.length, MATRIX.length + BAD_OPTIONS.length, 'every case ran');
   const leaks = observed.flatMap((value) => secretsIn(value, SECRETS));
   assert.deepEqual(leaks, [], 'a key leaked into an error or result');
   assert.deepEqual(output.packageOutput(), [], 'the package printed something');
