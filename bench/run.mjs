@@ -92,18 +92,22 @@ async function coldStart(standIn, runs = 15) {
   return { pkgImportMs: median(res.pkg.importMs), pkgTotalMs: median(res.pkg.totalMs), plainTotalMs: median(res.plain.totalMs) };
 }
 
-/** wasm linear memory after one num=10000 call and after 100 of them. */
+/** wasm linear memory after one num=10000 call and after 100 of them, in a fresh process. */
 async function memory(standIn) {
-  const { initSync, BacklinksClient: Raw } = await import('../pkg/keywords_everywhere_backlinks.js');
-  const wasm = initSync({ module: readFileSync(`${pkgDir}keywords_everywhere_backlinks_bg.wasm`) });
-  const c = new Raw({ apiKey: TEST_KEYS.valid, baseUrl: standIn.url, maxRetries: 0 });
-  const bytes = () => wasm.memory.buffer.byteLength;
-  const start = bytes();
-  await c.getPageBacklinks({ page: 'https://bench.example/', num: 10000 });
-  const afterOne = bytes();
-  for (let i = 0; i < 100; i++) await c.getPageBacklinks({ page: `https://bench.example/${i % 7}`, num: 10000 });
-  const afterHundred = bytes();
-  console.log('\n## wasm memory (linear memory size)');
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { initSync, BacklinksClient } from ${JSON.stringify(`${pkgDir}keywords_everywhere_backlinks.js`)};
+    const wasm = initSync({ module: readFileSync(${JSON.stringify(`${pkgDir}keywords_everywhere_backlinks_bg.wasm`)}) });
+    const c = new BacklinksClient({ apiKey: ${JSON.stringify(TEST_KEYS.valid)}, baseUrl: ${JSON.stringify(standIn.url)}, maxRetries: 0 });
+    const bytes = () => wasm.memory.buffer.byteLength;
+    const start = bytes();
+    await c.getPageBacklinks({ page: 'https://bench.example/', num: 10000 });
+    const afterOne = bytes();
+    for (let i = 0; i < 100; i++) await c.getPageBacklinks({ page: 'https://bench.example/' + (i % 7), num: 10000 });
+    console.log(JSON.stringify({ start, afterOne, afterHundred: bytes() }));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+  const { start, afterOne, afterHundred } = JSON.parse(stdout);
+  console.log('\n## wasm memory (linear memory size, fresh process)');
   console.log(`at start ${kb(start)}, after one num=10000 call ${kb(afterOne)}, after 100 more ${kb(afterHundred)} (growth after the first: ${afterHundred - afterOne} B)`);
   return { start, afterOne, afterHundred };
 }
