@@ -1,17 +1,18 @@
-//! The only module that touches the runtime: `fetch` (through gloo-net, which
-//! binds the global `fetch`, so Node, browsers and workerd all work), the
+//! The only module that touches the runtime: the global `fetch` (bound
+//! directly, never through `window`, so Node, browsers and workerd all work), the
 //! `AbortController` behind timeouts and the caller's signal, timers, the
 //! clock and randomness. It never calls `window`.
 
 use crate::error::Error;
 use crate::request::HttpRequest;
 use js_sys::{Function, Promise, Uint8Array};
+use js_sys::{Object, Reflect};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal};
+use web_sys::{AbortController, AbortSignal, RequestInit, Response};
 
 #[wasm_bindgen]
 extern "C" {
@@ -19,6 +20,9 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
+    /// The global `fetch` (never `window.fetch`): Node, browsers and workerd alike.
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
 }
 
 /// A 2xx-or-not answer with its whole body read.
@@ -125,27 +129,30 @@ pub async fn send(
         }
     };
 
-    let mut builder = gloo_net::http::Request::post(&request.url);
+    let init = RequestInit::new();
+    init.set_method(request.method);
+    let headers = Object::new();
     for (name, value) in &request.headers {
-        builder = builder.header(name, value);
+        let _ = Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        );
     }
-    let fetch_request: web_sys::Request = builder
-        .abort_signal(Some(&controller.signal()))
-        .body(request.body.as_str())
-        .map_err(|e| fail(e.to_string()))?
-        .into();
-    // Kept alive until the body is read: in Node the signal reaches the
-    // fetch only through this object, and not once it is collected.
-    let response = gloo_net::http::Request::from(Clone::clone(&fetch_request))
-        .send()
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&request.body));
+    init.set_signal(Some(&controller.signal()));
+    // fetch(url, init), not fetch(new Request(...)): no Request object to clone
+    // (undici clones it) and none whose collection would cut the signal off
+    // from the fetch mid-body in Node (undici#4068).
+    let response: Response = JsFuture::from(fetch_with_init(&request.url, &init))
         .await
-        .map_err(|e| why(e.to_string()))?;
+        .map_err(|e| why(describe(&e)))?
+        .unchecked_into();
     let status = response.status();
-    let retry_after = response.headers().get("retry-after");
-    let raw: web_sys::Response = response.into();
-    let body = raw.array_buffer().map_err(|e| why(describe(&e)))?;
+    let retry_after = response.headers().get("retry-after").ok().flatten();
+    let body = response.array_buffer().map_err(|e| why(describe(&e)))?;
     let body = JsFuture::from(body).await.map_err(|e| why(describe(&e)))?;
-    drop(fetch_request);
     Ok(Answer {
         status,
         retry_after,
