@@ -5,8 +5,7 @@
 
 use crate::error::Error;
 use crate::request::HttpRequest;
-use js_sys::{Function, Promise, Uint8Array};
-use js_sys::{Object, Reflect};
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -148,7 +147,8 @@ pub async fn send(
     let response: Response = JsFuture::from(fetch_with_init(&request.url, &init))
         .await
         .map_err(|e| why(describe(&e)))?
-        .unchecked_into();
+        .dyn_into()
+        .map_err(|_| fail("fetch resolved to something that is not a Response".into()))?;
     let status = response.status();
     let retry_after = response.headers().get("retry-after").ok().flatten();
     let body = response.array_buffer().map_err(|e| why(describe(&e)))?;
