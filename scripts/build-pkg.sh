@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=keywords_everywhere_backlinks
-cargo build --release --target wasm32-unknown-unknown --lib --quiet
+cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --quiet
 rm -rf pkg
 wasm-bindgen "target/wasm32-unknown-unknown/release/$name.wasm" \
   --target web --out-dir pkg --no-typescript \

@@ -2,7 +2,7 @@
 //! the answer, and retry what may succeed on another attempt.
 
 use crate::error::Error;
-use crate::js_values::backlinks_result;
+use crate::js_values::{backlinks_result, TextDecoder};
 use crate::params::{ClientConfig, Query};
 use crate::request;
 use crate::response::classify;
@@ -11,17 +11,26 @@ use crate::transport::{self, now_ms, random};
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
-/// Runs `query` with `config`, retrying 429, 5xx and network errors up to
+/// What one `BacklinksClient` keeps between calls.
+pub struct Client {
+    /// The checked options.
+    pub config: ClientConfig,
+    /// Decodes answer bodies for the host's `JSON.parse`.
+    pub decoder: TextDecoder,
+}
+
+/// Runs `query`, retrying 429, 5xx and network errors up to
 /// `config.max_retries` times.
 pub async fn run(
-    config: &ClientConfig,
+    client: &Client,
     query: &Query,
     signal: Option<&AbortSignal>,
 ) -> Result<JsValue, Error> {
+    let config = &client.config;
     let request = request::build(config, query);
     let mut retry = 0;
     loop {
-        let (error, retry_after) = match attempt(&request, config, signal).await {
+        let (error, retry_after) = match attempt(&request, client, signal).await {
             Ok(result) => return Ok(result),
             Err(failed) => failed,
         };
@@ -45,10 +54,10 @@ pub async fn run(
 /// One attempt; a failure comes with the server's `Retry-After` in seconds.
 async fn attempt(
     request: &request::HttpRequest,
-    config: &ClientConfig,
+    client: &Client,
     signal: Option<&AbortSignal>,
 ) -> Result<JsValue, (Error, Option<f64>)> {
-    let answer = transport::send(request, config.timeout_ms, signal)
+    let answer = transport::send(request, client.config.timeout_ms, signal)
         .await
         .map_err(|e| (e, None))?;
     let retry_after = answer
@@ -58,5 +67,5 @@ async fn attempt(
     let bytes = answer.body.to_vec();
     let shape = classify(answer.status, &bytes, retry_after).map_err(|e| (e, retry_after))?;
     drop(bytes);
-    backlinks_result(answer.status, &answer.body, &shape).map_err(|e| (e, None))
+    backlinks_result(&client.decoder, answer.status, &answer.body, &shape).map_err(|e| (e, None))
 }

@@ -6,7 +6,8 @@
 //! No variant ever holds the API key: messages are built only from the
 //! caller's non-secret arguments and from what the server answered.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// What the API said in an error answer (`{ "message": ..., "description": ... }`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -229,11 +230,12 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 mod js {
     //! The single conversion of [`Error`] into the JS `KeywordsEverywhereError`.
     use super::Error;
+    use crate::prelude::*;
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen(module = "/js/error.js")]

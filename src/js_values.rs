@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::json::{BacklinksShape, BACKLINK_FIELDS};
 use crate::params::{Fields, Value};
+use crate::prelude::*;
 use js_sys::{Array, JsString, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -14,17 +15,14 @@ use web_sys::AbortSignal;
 // and out as a Rust `String`, 2 x 2 MB at num=10000).
 #[wasm_bindgen]
 extern "C" {
-    type TextDecoder;
+    /// The host's `TextDecoder` (UTF-8); one per client.
+    pub type TextDecoder;
     #[wasm_bindgen(constructor)]
-    fn new() -> TextDecoder;
+    pub fn new() -> TextDecoder;
     #[wasm_bindgen(method)]
     fn decode(this: &TextDecoder, bytes: &Uint8Array) -> JsString;
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
-}
-
-thread_local! {
-    static DECODER: TextDecoder = TextDecoder::new();
 }
 
 /// Reads an options object into [`Fields`]. `undefined` is an empty object;
@@ -127,6 +125,7 @@ fn type_name(v: &JsValue) -> &'static str {
 /// [`crate::json::scan_backlinks`] has checked: the host's `JSON.parse` makes
 /// the objects, then the fields the shape lists are set to `""`.
 pub fn backlinks_result(
+    decoder: &TextDecoder,
     status: u16,
     body: &Uint8Array,
     shape: &BacklinksShape,
@@ -135,7 +134,7 @@ pub fn backlinks_result(
         status,
         detail: detail.into(),
     };
-    let text = DECODER.with(|d| d.decode(body));
+    let text = decoder.decode(body);
     let parsed = json_parse(&text).map_err(|_| invalid("the body is not valid JSON"))?;
     let data = Reflect::get(&parsed, &"data".into()).map_err(|_| invalid("no `data`"))?;
     if !shape.fill.is_empty() {

@@ -11,8 +11,9 @@
 //! Nothing here recurses on the input: deep nesting is walked with a heap
 //! stack and refused past [`MAX_DEPTH`], so no body can overflow the stack.
 
+use crate::prelude::*;
 use crate::words::quote;
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 /// The five documented fields of a backlink, in the API's order.
 pub const BACKLINK_FIELDS: [&str; 5] = [
@@ -92,7 +93,7 @@ pub fn object_strings<const N: usize>(
     body: &[u8],
     names: [&str; N],
 ) -> Option<[Option<String>; N]> {
-    let mut out: [Option<String>; N] = std::array::from_fn(|_| None);
+    let mut out: [Option<String>; N] = core::array::from_fn(|_| None);
     let mut r = Reader::new(body);
     r.ws();
     if r.peek() != Some(b'{') {

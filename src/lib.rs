@@ -16,8 +16,21 @@
 //!
 //! [Keywords Everywhere API]: https://api.keywordseverywhere.com
 #![deny(missing_docs)]
+#![cfg_attr(not(any(test, feature = "std")), no_std)]
+
+extern crate alloc;
+
+/// What `std`'s prelude gives and `no_std` lacks, for every module.
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::format;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
 
 pub mod error;
+pub mod heap;
 pub mod json;
 pub mod params;
 pub mod request;
@@ -32,9 +45,10 @@ mod transport;
 
 use crate::error::Error;
 use crate::params::{ClientConfig, Query};
+use crate::prelude::*;
 use crate::request::Endpoint;
+use alloc::rc::Rc;
 use js_sys::Promise;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// A client for the two backlinks endpoints. Construction checks every
@@ -42,7 +56,7 @@ use wasm_bindgen::prelude::*;
 /// one is wrong.
 #[wasm_bindgen]
 pub struct BacklinksClient {
-    config: Rc<ClientConfig>,
+    client: Rc<client::Client>,
 }
 
 #[wasm_bindgen]
@@ -53,7 +67,10 @@ impl BacklinksClient {
         let fields = js_values::read_fields(&options, "options")?;
         let config = ClientConfig::from_fields(&fields)?;
         Ok(BacklinksClient {
-            config: Rc::new(config),
+            client: Rc::new(client::Client {
+                config,
+                decoder: js_values::TextDecoder::new(),
+            }),
         })
     }
 
@@ -78,10 +95,10 @@ impl BacklinksClient {
         let checked = js_values::read_fields(&params, "params")
             .and_then(|fields| Query::from_fields(endpoint, &fields));
         let signal = js_values::read_signal(&params);
-        let config = self.config.clone();
+        let client = self.client.clone();
         wasm_bindgen_futures::future_to_promise(async move {
             let query = checked?;
-            Ok(client::run(&config, &query, signal.as_ref()).await?)
+            Ok(client::run(&client, &query, signal.as_ref()).await?)
         })
     }
 }
@@ -108,4 +125,20 @@ pub fn estimate_credits(kind: JsValue, num: JsValue) -> Result<u32, JsValue> {
     ]);
     let query = Query::from_fields(endpoint, &fields)?;
     Ok(request::estimate_credits(endpoint, query.num))
+}
+
+/// What `std` gives a .wasm, for the package build without it: the allocator
+/// and a panic handler. A panic cannot happen on purpose (every failure is an
+/// `Error`); if one did, the call traps instead of formatting a message.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+mod no_std_runtime {
+    use crate::heap::{Global, WasmMemory};
+
+    #[global_allocator]
+    static HEAP: Global<WasmMemory> = Global::new(WasmMemory);
+
+    #[panic_handler]
+    fn panic(_: &core::panic::PanicInfo) -> ! {
+        core::arch::wasm32::unreachable()
+    }
 }

@@ -6,10 +6,11 @@
 //! dropped; every failure is an [`Error::InvalidArgument`] naming the field.
 
 use crate::error::Error;
+use crate::prelude::*;
 use crate::request::Endpoint;
 use crate::url::parse_http_url;
 use crate::words::{number, quote};
-use std::fmt;
+use core::fmt;
 
 /// The API's own address, used when `baseUrl` is left out.
 pub const DEFAULT_BASE_URL: &str = "https://api.keywordseverywhere.com";
@@ -133,7 +134,8 @@ fn suggest(name: &str, known: &[&'static str]) -> Option<&'static str> {
 fn integer_in(field: &'static str, v: &Value, min: u32, max: u32) -> Result<u32, Error> {
     let range = format!("a whole number from {min} to {max}");
     match v {
-        Value::Number(n) if n.fract() == 0.0 && *n >= min as f64 && *n <= max as f64 => {
+        // In range first, so that the cast below is exact for whole numbers.
+        Value::Number(n) if *n >= min as f64 && *n <= max as f64 && *n == (*n as u32) as f64 => {
             Ok(*n as u32)
         }
         Value::String(s) if looks_numeric(s) => Err(Error::invalid(

@@ -2,6 +2,7 @@
 //! `POST`, a form-encoded body, Bearer auth, `Accept: application/json`.
 
 use crate::params::{ClientConfig, Query};
+use crate::prelude::*;
 
 /// The two backlinks endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,8 +54,8 @@ pub struct HttpRequest {
 }
 
 /// Never prints the Authorization header's value.
-impl std::fmt::Debug for HttpRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()

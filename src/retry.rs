@@ -1,6 +1,8 @@
 //! When to try again, and how long to wait first: exponential backoff with
 //! full jitter, or the server's `Retry-After`.
 
+use crate::prelude::*;
+
 /// First backoff ceiling, in milliseconds; it doubles on each retry.
 pub const BASE_DELAY_MS: f64 = 500.0;
 /// Largest backoff ceiling, in milliseconds.
@@ -16,8 +18,9 @@ pub fn delay_ms(retry: u32, retry_after: Option<f64>, random: f64) -> Option<f64
         Some(s) if s > MAX_RETRY_AFTER_S => None,
         Some(s) => Some(s * 1000.0),
         None => {
-            let ceiling = (BASE_DELAY_MS * 2f64.powi(retry.min(16) as i32)).min(MAX_DELAY_MS);
-            Some((random.clamp(0.0, 1.0) * ceiling).floor())
+            let ceiling = (BASE_DELAY_MS * (1u32 << retry.min(16)) as f64).min(MAX_DELAY_MS);
+            // Whole milliseconds; `as` truncates, which floors a non-negative value.
+            Some(((random.clamp(0.0, 1.0) * ceiling) as u64) as f64)
         }
     }
 }
@@ -30,7 +33,10 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
         return value.parse::<u64>().ok().map(|s| s as f64);
     }
     let at_ms = parse_http_date(value)? as f64 * 1000.0;
-    Some(((at_ms - now_ms) / 1000.0).max(0.0).ceil())
+    let seconds = ((at_ms - now_ms) / 1000.0).max(0.0);
+    // Rounded up to whole seconds (`as` truncates a non-negative value).
+    let whole = seconds as u64 as f64;
+    Some(if whole < seconds { whole + 1.0 } else { whole })
 }
 
 /// Seconds since the Unix epoch of an HTTP date in any of the three forms

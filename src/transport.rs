@@ -4,10 +4,11 @@
 //! clock and randomness. It never calls `window`.
 
 use crate::error::Error;
+use crate::prelude::*;
 use crate::request::HttpRequest;
+use alloc::rc::Rc;
+use core::cell::Cell;
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
-use std::cell::Cell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;

@@ -2,6 +2,8 @@
 //! `{}` on floats, whose machinery (Unicode tables, float printing) would
 //! add some 20 KB to the .wasm.
 
+use crate::prelude::*;
+
 /// `s` in double quotes, with `"`, `\` and control characters escaped.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -50,11 +52,20 @@ pub fn number(n: f64) -> String {
     let sign = if n < 0.0 { "-" } else { "" };
     let a = n.abs();
     if a >= 1e15 {
-        return format!("{sign}a number near 1e{}", a.log10().floor() as i32);
+        // `power` drifts by at most 300 roundings (under 1e-13 relative); the
+        // slack keeps exact powers such as 1e300 on the right side.
+        let mut exponent = 15;
+        let mut power = 1e16;
+        while a >= power * (1.0 - 1e-13) {
+            exponent += 1;
+            power *= 10.0;
+        }
+        return format!("{sign}a number near 1e{exponent}");
     }
     // Whole part and micro-units apart: a * 1e6 loses precision past 2^53.
-    let mut whole = a.trunc() as u64; // exact: a < 1e15 < 2^53
-    let mut frac = ((a - a.trunc()) * 1e6).round() as u64;
+    // `as` truncates; both values are non-negative and below 2^53, so exact.
+    let mut whole = a as u64;
+    let mut frac = ((a - whole as f64) * 1e6 + 0.5) as u64;
     if frac == 1_000_000 {
         whole += 1;
         frac = 0;
