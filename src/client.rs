@@ -4,7 +4,7 @@
 use crate::error::Error;
 use crate::js_values::{backlinks_result, TextDecoder};
 use crate::params::{ClientConfig, Query};
-use crate::request;
+use crate::request::{self, Endpoint};
 use crate::response::classify;
 use crate::retry::{delay_ms, parse_retry_after};
 use crate::transport::{self, now_ms, random};
@@ -17,6 +17,19 @@ pub struct Client {
     pub config: ClientConfig,
     /// Decodes answer bodies for the host's `JSON.parse`.
     pub decoder: TextDecoder,
+    /// The JS values every request of this client shares.
+    pub fetcher: transport::Fetcher,
+}
+
+impl Client {
+    /// A client for `config`.
+    pub fn new(config: ClientConfig) -> Self {
+        Client {
+            fetcher: transport::Fetcher::new(&config),
+            decoder: TextDecoder::new(),
+            config,
+        }
+    }
 }
 
 /// Runs `query`, retrying 429, 5xx and network errors up to
@@ -27,10 +40,10 @@ pub async fn run(
     signal: Option<&AbortSignal>,
 ) -> Result<JsValue, Error> {
     let config = &client.config;
-    let request = request::build(config, query);
+    let body = request::body(query);
     let mut retry = 0;
     loop {
-        let (error, retry_after) = match attempt(&request, client, signal).await {
+        let (error, retry_after) = match attempt(query.endpoint, &body, client, signal).await {
             Ok(result) => return Ok(result),
             Err(failed) => failed,
         };
@@ -53,13 +66,20 @@ pub async fn run(
 
 /// One attempt; a failure comes with the server's `Retry-After` in seconds.
 async fn attempt(
-    request: &request::HttpRequest,
+    endpoint: Endpoint,
+    body: &str,
     client: &Client,
     signal: Option<&AbortSignal>,
 ) -> Result<JsValue, (Error, Option<f64>)> {
-    let answer = transport::send(request, client.config.timeout_ms, signal)
-        .await
-        .map_err(|e| (e, None))?;
+    let answer = transport::send(
+        &client.fetcher,
+        endpoint,
+        body,
+        client.config.timeout_ms,
+        signal,
+    )
+    .await
+    .map_err(|e| (e, None))?;
     let retry_after = answer
         .retry_after
         .as_deref()

@@ -2,7 +2,7 @@
 //! from a checked body. The only places that look inside JS objects.
 
 use crate::error::Error;
-use crate::json::{BacklinksShape, BACKLINK_FIELDS};
+use crate::json::BacklinksShape;
 use crate::params::{Fields, Value};
 use crate::prelude::*;
 use js_sys::{Array, JsString, Object, Reflect, Uint8Array};
@@ -22,7 +22,43 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn decode(this: &TextDecoder, bytes: &Uint8Array) -> JsString;
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
+    fn json_parse(text: &JsString) -> Result<Body, JsValue>;
+
+    // Typed views of plain objects: the glue reads and writes the fields by
+    // name, so no field name crosses from wasm. None of these can throw: the
+    // objects are fresh, or come from JSON.parse, which makes no accessors.
+
+    /// A parsed answer body, checked by the scanner.
+    type Body;
+    #[wasm_bindgen(method, getter)]
+    fn data(this: &Body) -> Array;
+    #[wasm_bindgen(method, getter)]
+    fn credits_consumed(this: &Body) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn time_taken(this: &Body) -> JsValue;
+
+    /// One backlink of `data`.
+    type Item;
+    #[wasm_bindgen(method, setter)]
+    fn set_anchor_text(this: &Item, value: &str);
+    #[wasm_bindgen(method, setter)]
+    fn set_domain_source(this: &Item, value: &str);
+    #[wasm_bindgen(method, setter)]
+    fn set_domain_target(this: &Item, value: &str);
+    #[wasm_bindgen(method, setter)]
+    fn set_url_source(this: &Item, value: &str);
+    #[wasm_bindgen(method, setter)]
+    fn set_url_target(this: &Item, value: &str);
+
+    /// What a call resolves to: `{ data, credits_consumed, time_taken }`.
+    #[wasm_bindgen(extends = Object)]
+    type BacklinksResult;
+    #[wasm_bindgen(method, setter)]
+    fn set_data(this: &BacklinksResult, value: &Array);
+    #[wasm_bindgen(method, setter)]
+    fn set_credits_consumed(this: &BacklinksResult, value: f64);
+    #[wasm_bindgen(method, setter)]
+    fn set_time_taken(this: &BacklinksResult, value: f64);
 }
 
 /// Reads an options object into [`Fields`]. `undefined` is an empty object;
@@ -136,28 +172,21 @@ pub fn backlinks_result(
     };
     let text = decoder.decode(body);
     let parsed = json_parse(&text).map_err(|_| invalid("the body is not valid JSON"))?;
-    let data = Reflect::get(&parsed, &"data".into()).map_err(|_| invalid("no `data`"))?;
-    if !shape.fill.is_empty() {
-        let data: &Array = data.unchecked_ref();
-        let empty = JsValue::from_str("");
-        let keys: Vec<JsValue> = BACKLINK_FIELDS.iter().map(|&f| f.into()).collect();
-        for &(item, field) in &shape.fill {
-            let _ = Reflect::set(&data.get(item), &keys[field as usize], &empty);
+    let data = parsed.data();
+    for &(item, field) in &shape.fill {
+        let item: Item = data.get(item).unchecked_into();
+        // In the order of `json::BACKLINK_FIELDS`.
+        match field {
+            0 => item.set_anchor_text(""),
+            1 => item.set_domain_source(""),
+            2 => item.set_domain_target(""),
+            3 => item.set_url_source(""),
+            _ => item.set_url_target(""),
         }
     }
-    let number = |name: &str| {
-        Reflect::get(&parsed, &name.into())
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0)
-    };
-    let result = Object::new();
-    let _ = Reflect::set(&result, &"data".into(), &data);
-    let _ = Reflect::set(
-        &result,
-        &"credits_consumed".into(),
-        &number("credits_consumed").into(),
-    );
-    let _ = Reflect::set(&result, &"time_taken".into(), &number("time_taken").into());
+    let result: BacklinksResult = Object::new().unchecked_into();
+    result.set_data(&data);
+    result.set_credits_consumed(parsed.credits_consumed().as_f64().unwrap_or(0.0));
+    result.set_time_taken(parsed.time_taken().as_f64().unwrap_or(0.0));
     Ok(result.into())
 }

@@ -67,10 +67,7 @@ impl BacklinksClient {
         let fields = js_values::read_fields(&options, "options")?;
         let config = ClientConfig::from_fields(&fields)?;
         Ok(BacklinksClient {
-            client: Rc::new(client::Client {
-                config,
-                decoder: js_values::TextDecoder::new(),
-            }),
+            client: Rc::new(client::Client::new(config)),
         })
     }
 

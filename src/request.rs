@@ -43,7 +43,7 @@ impl Endpoint {
 /// An HTTP request ready for the transport.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
-    /// Always `"POST"`.
+    /// Always [`METHOD`], `"POST"`.
     pub method: &'static str,
     /// `{baseUrl}{path}`.
     pub url: String,
@@ -79,8 +79,28 @@ impl core::fmt::Debug for HttpRequest {
     }
 }
 
-/// Builds the request for `query` with `config`.
+/// Builds the request for `query` with `config`: [`url`], [`headers`] and
+/// [`body`] together. The transport builds the first two once per client.
 pub fn build(config: &ClientConfig, query: &Query) -> HttpRequest {
+    HttpRequest {
+        method: METHOD,
+        url: url(config, query.endpoint),
+        headers: headers(config),
+        body: body(query),
+    }
+}
+
+/// The method of every request.
+pub const METHOD: &str = "POST";
+
+/// `{baseUrl}{path}` for `endpoint`.
+pub fn url(config: &ClientConfig, endpoint: Endpoint) -> String {
+    format!("{}{}", config.base_url, endpoint.path())
+}
+
+/// The headers of every request with `config`, in sending order; the
+/// Authorization header only when there is a key.
+pub fn headers(config: &ClientConfig) -> Vec<(&'static str, String)> {
     let mut headers = vec![
         ("Accept", "application/json".to_string()),
         (
@@ -91,17 +111,17 @@ pub fn build(config: &ClientConfig, query: &Query) -> HttpRequest {
     if let Some(key) = &config.api_key {
         headers.push(("Authorization", format!("Bearer {key}")));
     }
+    headers
+}
+
+/// The form body: `page=<encoded page>&num=<num>`.
+pub fn body(query: &Query) -> String {
     let mut body = String::with_capacity(query.page.len() + 16);
     body.push_str("page=");
     form_encode_into(&query.page, &mut body);
     body.push_str("&num=");
     body.push_str(&query.num.to_string());
-    HttpRequest {
-        method: "POST",
-        url: format!("{}{}", config.base_url, query.endpoint.path()),
-        headers,
-        body,
-    }
+    body
 }
 
 /// Appends `value` encoded as `application/x-www-form-urlencoded` (the

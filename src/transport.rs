@@ -4,32 +4,81 @@
 //! clock and randomness. It never calls `window`.
 
 use crate::error::Error;
+use crate::params::ClientConfig;
 use crate::prelude::*;
-use crate::request::HttpRequest;
-use alloc::rc::Rc;
-use core::cell::Cell;
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use crate::request::{self, Endpoint};
+use js_sys::{Function, JsString, Object, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, RequestInit, Response};
+use web_sys::{AbortController, AbortSignal, Response};
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    /// `setTimeout(handler, ms, controller)`: the handler gets the controller.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout_with(handler: &Function, ms: f64, controller: &AbortController) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
     /// The global `fetch` (never `window.fetch`): Node, browsers and workerd alike.
     #[wasm_bindgen(js_name = fetch)]
-    fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
+    fn fetch_with_init(url: &JsString, init: &FetchInit) -> Promise;
+
+    /// The `init` argument of `fetch`. Its fields are set by name in the
+    /// generated glue, so no field name crosses from wasm on each call.
+    #[wasm_bindgen(extends = Object)]
+    type FetchInit;
+    #[wasm_bindgen(method, setter)]
+    fn set_method(this: &FetchInit, method: &JsValue);
+    #[wasm_bindgen(method, setter)]
+    fn set_headers(this: &FetchInit, headers: &Object);
+    #[wasm_bindgen(method, setter)]
+    fn set_body(this: &FetchInit, body: &str);
+    #[wasm_bindgen(method, setter)]
+    fn set_signal(this: &FetchInit, signal: &AbortSignal);
+}
+
+/// What every request of one client shares, made into JS values once when
+/// the client is made: the two URLs, the method, the headers (which hold the
+/// key) and the timeout's handler. A call then only sends its body across.
+pub struct Fetcher {
+    page_url: JsString,
+    unique_url: JsString,
+    method: JsValue,
+    headers: Object,
+    /// Aborts the controller `setTimeout` passes it; one for all calls.
+    abort: Closure<dyn FnMut(AbortController)>,
+}
+
+impl Fetcher {
+    /// The JS forms of [`request::url`], [`request::METHOD`] and
+    /// [`request::headers`] for `config`.
+    pub fn new(config: &ClientConfig) -> Self {
+        let headers = Object::new();
+        for (name, value) in request::headers(config) {
+            let _ = js_sys::Reflect::set(
+                &headers,
+                &JsValue::from_str(name),
+                &JsValue::from_str(&value),
+            );
+        }
+        Fetcher {
+            page_url: JsString::from(request::url(config, Endpoint::Page)),
+            unique_url: JsString::from(request::url(config, Endpoint::Unique)),
+            method: JsValue::from_str(request::METHOD),
+            headers,
+            abort: Closure::new(|controller: AbortController| controller.abort()),
+        }
+    }
 }
 
 /// A 2xx-or-not answer with its whole body read.
 pub struct Answer {
     /// The HTTP status.
     pub status: u16,
-    /// The `Retry-After` header, when present.
+    /// The `Retry-After` header, when present; read only for non-2xx answers.
     pub retry_after: Option<String>,
     /// The body as a JS `Uint8Array` (for the host's JSON.parse).
     pub body: Uint8Array,
@@ -70,19 +119,30 @@ impl Drop for AbortWatch {
     }
 }
 
-/// A timer that fires `on_fire` once; cleared when dropped.
+/// A pending `setTimeout`; cleared when dropped.
 struct Timer {
     handle: JsValue,
-    _callback: Closure<dyn FnMut()>,
+    /// The handler, when the timer owns it.
+    _callback: Option<Closure<dyn FnMut()>>,
 }
 
 impl Timer {
+    /// Runs `on_fire` once after `ms`.
     fn new(ms: f64, on_fire: impl FnMut() + 'static) -> Self {
         let callback = Closure::<dyn FnMut()>::new(on_fire);
         let handle = set_timeout(callback.as_ref().unchecked_ref(), ms);
         Timer {
             handle,
-            _callback: callback,
+            _callback: Some(callback),
+        }
+    }
+
+    /// Aborts `controller` after `ms`, with the fetcher's shared handler.
+    fn abort_after(fetcher: &Fetcher, ms: f64, controller: &AbortController) -> Self {
+        let handle = set_timeout_with(fetcher.abort.as_ref().unchecked_ref(), ms, controller);
+        Timer {
+            handle,
+            _callback: None,
         }
     }
 }
@@ -93,10 +153,12 @@ impl Drop for Timer {
     }
 }
 
-/// Sends `request` once and reads the whole body, within `timeout_ms`.
-/// The caller's `signal` aborts the request at any point.
+/// Sends one request to `endpoint` with `body` and reads the whole answer,
+/// within `timeout_ms`. The caller's `signal` aborts the request at any point.
 pub async fn send(
-    request: &HttpRequest,
+    fetcher: &Fetcher,
+    endpoint: Endpoint,
+    body: &str,
     timeout_ms: u32,
     signal: Option<&AbortSignal>,
 ) -> Result<Answer, Error> {
@@ -106,52 +168,46 @@ pub async fn send(
     };
     let controller =
         AbortController::new().map_err(|_| fail("AbortController is missing".into()))?;
-    let timed_out = Rc::new(Cell::new(false));
-    let _timer = {
-        let (controller, timed_out) = (controller.clone(), timed_out.clone());
-        Timer::new(timeout_ms as f64, move || {
-            timed_out.set(true);
-            controller.abort();
-        })
-    };
+    let _timer = Timer::abort_after(fetcher, timeout_ms as f64, &controller);
     let _watch = signal.map(|s| {
         let controller = controller.clone();
         AbortWatch::new(s, move || controller.abort())
     });
-    // Which of the three ended a failed attempt: the caller, the timer, or the network.
+    // Which of the three ended a failed attempt: the caller, the timer (the
+    // only other thing that aborts the controller), or the network.
     let why = |detail: String| {
         if signal.is_some_and(AbortSignal::aborted) {
             Error::Aborted
-        } else if timed_out.get() {
+        } else if controller.signal().aborted() {
             Error::Timeout { timeout_ms }
         } else {
             fail(detail)
         }
     };
 
-    let init = RequestInit::new();
-    init.set_method(request.method);
-    let headers = Object::new();
-    for (name, value) in &request.headers {
-        let _ = Reflect::set(
-            &headers,
-            &JsValue::from_str(name),
-            &JsValue::from_str(value),
-        );
-    }
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&request.body));
-    init.set_signal(Some(&controller.signal()));
+    let init: FetchInit = Object::new().unchecked_into();
+    init.set_method(&fetcher.method);
+    init.set_headers(&fetcher.headers);
+    init.set_body(body);
+    init.set_signal(&controller.signal());
+    let url = match endpoint {
+        Endpoint::Page => &fetcher.page_url,
+        Endpoint::Unique => &fetcher.unique_url,
+    };
     // fetch(url, init), not fetch(new Request(...)): no Request object to clone
     // (undici clones it) and none whose collection would cut the signal off
     // from the fetch mid-body in Node (undici#4068).
-    let response: Response = JsFuture::from(fetch_with_init(&request.url, &init))
+    let response: Response = JsFuture::from(fetch_with_init(url, &init))
         .await
         .map_err(|e| why(describe(&e)))?
         .dyn_into()
         .map_err(|_| fail("fetch resolved to something that is not a Response".into()))?;
     let status = response.status();
-    let retry_after = response.headers().get("retry-after").ok().flatten();
+    let retry_after = if (200..300).contains(&status) {
+        None
+    } else {
+        response.headers().get("retry-after").ok().flatten()
+    };
     let body = response.array_buffer().map_err(|e| why(describe(&e)))?;
     let body = JsFuture::from(body).await.map_err(|e| why(describe(&e)))?;
     Ok(Answer {
