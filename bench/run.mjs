@@ -2,7 +2,7 @@
 // baseline measured in the same run. Prints figures; asserts nothing.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { BacklinksClient } from 'keywords-everywhere-backlinks';
@@ -26,8 +26,8 @@ function sizes() {
   const wasm = readFileSync(`${pkgDir}keywords_everywhere_backlinks_bg.wasm`);
   console.log('\n## Size');
   console.log(`.wasm: ${wasm.length} B raw (${kb(wasm.length)}), ${gz(wasm)} B gzip -9, ${br(wasm)} B brotli`);
-  const [snippet] = readdirSync(`${pkgDir}snippets`);
-  const shared = ['keywords_everywhere_backlinks.js', `snippets/${snippet}/js/error.js`, 'keywords_everywhere_backlinks_bg.wasm'];
+  // Each entry is one self-contained module beside the shared .wasm.
+  const shared = ['keywords_everywhere_backlinks_bg.wasm'];
   for (const entry of ['node.js', 'browser.js', 'workerd.js']) {
     const files = [entry, ...shared].map((f) => readFileSync(`${pkgDir}${f}`));
     const raw = files.reduce((s, b) => s + b.length, 0);

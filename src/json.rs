@@ -205,10 +205,12 @@ impl<'a> Reader<'a> {
         Reader { b, i }
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.i += 1;
@@ -216,6 +218,8 @@ impl<'a> Reader<'a> {
     }
 
     /// A few characters from the current position, for messages.
+    #[cold]
+    #[inline(never)]
     fn excerpt(&self) -> String {
         let end = (self.i + 40).min(self.b.len());
         let text = String::from_utf8_lossy(&self.b[self.i..end]);
@@ -223,6 +227,8 @@ impl<'a> Reader<'a> {
         format!("starts with {}{more}", quote(&text))
     }
 
+    #[cold]
+    #[inline(never)]
     fn early_end(&self) -> ShapeError {
         format!(
             "the JSON ends early after {} bytes (a truncated body?)",
@@ -230,6 +236,8 @@ impl<'a> Reader<'a> {
         )
     }
 
+    #[cold]
+    #[inline(never)]
     fn unexpected(&self, wanted: &str) -> ShapeError {
         match self.peek() {
             None => self.early_end(),
@@ -241,6 +249,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline(always)]
     fn expect(&mut self, byte: u8, wanted: &str) -> Result<(), ShapeError> {
         if self.peek() == Some(byte) {
             self.i += 1;
@@ -274,6 +283,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline(always)]
     fn digits(&mut self) -> usize {
         let start = self.i;
         while let Some(b'0'..=b'9') = self.peek() {
