@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/: Rust -> wasm32, wasm-bindgen (web target),
-# wasm-opt -Oz (npm binaryen), then the package.json, runtime entries and types.
+# wasm-opt -Oz (npm binaryen), short import/export names (minify-names.mjs),
+# then the package.json, runtime entries and types.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=keywords_everywhere_backlinks
@@ -11,4 +12,5 @@ wasm-bindgen "target/wasm32-unknown-unknown/release/$name.wasm" \
   --remove-name-section --remove-producers-section
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+node scripts/minify-names.mjs
 node scripts/package-pkg.mjs

@@ -34,7 +34,7 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
     let Some(colon) = s.find(':') else {
         return Err("it is not an absolute URL (no scheme such as https:)");
     };
-    let scheme = &s[..colon];
+    let (scheme, after_colon) = s.split_at_checked(colon).unwrap_or((s, ""));
     let scheme = if scheme.eq_ignore_ascii_case("https") {
         "https"
     } else if scheme.eq_ignore_ascii_case("http") {
@@ -44,13 +44,13 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
     } else {
         return Err("its scheme is not http: or https:");
     };
-    let Some(after) = s[colon + 1..].strip_prefix("//") else {
+    let Some(after) = after_colon.strip_prefix("://") else {
         return Err("it has no host (expected scheme://host/...)");
     };
     let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let (authority, rest) = after.split_at(end);
+    let (authority, rest) = after.split_at_checked(end).unwrap_or((after, ""));
     let (has_userinfo, host_port) = match authority.rfind('@') {
-        Some(at) => (true, &authority[at + 1..]),
+        Some(at) => (true, authority.get(at + 1..).unwrap_or("")),
         None => (false, authority),
     };
     let host = split_port(host_port)?;
@@ -63,9 +63,9 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
     let ipv6 = host.len() > 2
         && host.starts_with('[')
         && host.ends_with(']')
-        && host[1..host.len() - 1]
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        && host.as_bytes()[1..host.len() - 1]
+            .iter()
+            .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
     if !ipv6 && host.contains([':', '[', ']']) {
         return Err("its host contains characters a host cannot have");
     }
@@ -83,7 +83,7 @@ fn split_port(host_port: &str) -> Result<&str, UrlProblem> {
         let close = host_port
             .find(']')
             .ok_or("its IPv6 host has no closing ]")?;
-        match &host_port[close + 1..] {
+        match host_port.get(close + 1..).unwrap_or("") {
             "" => None,
             p if p.starts_with(':') => Some(close + 1),
             _ => return Err("it has text after the IPv6 host"),
@@ -94,19 +94,20 @@ fn split_port(host_port: &str) -> Result<&str, UrlProblem> {
     let Some(at) = port_at else {
         return Ok(host_port);
     };
-    let port = &host_port[at + 1..];
+    let (host, port) = host_port.split_at_checked(at).unwrap_or((host_port, ""));
+    let port = port.get(1..).unwrap_or("");
     let valid = !port.is_empty()
         && port.len() <= 5
         && port.bytes().all(|b| b.is_ascii_digit())
         && port.parse::<u32>().is_ok_and(|p| p <= 65535);
     if port.is_empty() {
         // "http://host:/" is allowed by URL parsers: an empty port means the default.
-        return Ok(&host_port[..at]);
+        return Ok(host);
     }
     if !valid {
         return Err("its port is not a number from 0 to 65535");
     }
-    Ok(&host_port[..at])
+    Ok(host)
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ pub fn number(n: f64) -> String {
     if a >= 1e15 {
         // `power` drifts by at most 300 roundings (under 1e-13 relative); the
         // slack keeps exact powers such as 1e300 on the right side.
-        let mut exponent = 15;
+        let mut exponent = 15u32;
         let mut power = 1e16;
         while a >= power * (1.0 - 1e-13) {
             exponent += 1;
