@@ -64,7 +64,7 @@ async function chromiumCalls(standIn) {
 }
 
 /** Import + first call in fresh Node processes, package vs plain JS. */
-async function coldStart(standIn, runs = 15) {
+async function coldStart(standIn, runs = 21) {
   const script = (which) => `
     const t0 = performance.now();
     const lib = await import(${JSON.stringify(which === 'pkg' ? 'keywords-everywhere-backlinks' : `${root}bench/plain-client.mjs`)});
@@ -116,12 +116,13 @@ async function memory(standIn) {
 const standIn = await startStandIn();
 try {
   const size = sizes();
+  // First, while no browser or earlier load is still winding down.
+  const cold = await coldStart(standIn);
   console.log('\n## End-to-end call time against the stand-in (interleaved)');
   const node = await nodeCalls(standIn);
   node.forEach((r) => printRow('Node', r));
   const chromium = await chromiumCalls(standIn);
   chromium.forEach((r) => printRow('Chromium', r));
-  const cold = await coldStart(standIn);
   const mem = await memory(standIn);
   console.log(`\nJSON: ${JSON.stringify({ size, node, chromium, cold, mem })}`);
 } finally {

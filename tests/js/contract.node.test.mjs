@@ -1,4 +1,5 @@
 // The package contract in Node, importing the package by its npm name.
+import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as lib from 'keywords-everywhere-backlinks';
 import { startStandIn } from '../../stand-in/server.mjs';
@@ -21,3 +22,20 @@ for (const c of cases) {
     }
   });
 }
+
+// The Node entry has no top-level await, so CommonJS can load it where Node
+// allows require() of ES modules (Node >= 20.19): same API, a working call.
+test('CommonJS require() of the package works and runs a call', async () => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const script = `
+    const { BacklinksClient, KeywordsEverywhereError, estimateCredits } = require('keywords-everywhere-backlinks');
+    const client = new BacklinksClient({ apiKey: 'k', baseUrl: ${JSON.stringify(standIn.url)}, maxRetries: 0 });
+    client.getPageBacklinks({ page: 'https://example.com/', num: 1 }).then(
+      () => console.log('resolved'),
+      (e) => console.log(JSON.stringify({ code: e.code, isError: e instanceof KeywordsEverywhereError, credits: estimateCredits('unique', 3) })),
+    );`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: new URL('../../', import.meta.url) });
+  // 'k' is no key the stand-in knows: a typed 401 proves the whole path ran.
+  assert.deepEqual(JSON.parse(stdout), { code: 'unauthorized', isError: true, credits: 15 });
+});
