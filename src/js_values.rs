@@ -61,11 +61,16 @@ extern "C" {
     fn set_time_taken(this: &BacklinksResult, value: f64);
 }
 
-/// Reads an options object into [`Fields`]. `undefined` is an empty object;
-/// anything else that is not a plain object is an error naming `what`.
-pub fn read_fields(value: &JsValue, what: &'static str) -> Result<Fields, Error> {
+/// Reads an options object into [`Fields`], and keeps its `signal` field
+/// when that is an `AbortSignal` (reading each property once). `undefined`
+/// is an empty object; anything else that is not a plain object is an error
+/// naming `what`.
+pub fn read_fields(
+    value: &JsValue,
+    what: &'static str,
+) -> Result<(Fields, Option<AbortSignal>), Error> {
     if value.is_undefined() {
-        return Ok(Fields::default());
+        return Ok((Fields::default(), None));
     }
     if !value.is_object() || value.is_function() || Array::is_array(value) {
         return Err(Error::invalid(
@@ -83,6 +88,7 @@ pub fn read_fields(value: &JsValue, what: &'static str) -> Result<Fields, Error>
     }
     let object: &Object = value.unchecked_ref();
     let mut entries = Vec::new();
+    let mut signal = None;
     for key in Object::keys(object).iter() {
         let name = key.as_string().unwrap_or_default();
         let v = Reflect::get(object, &key).map_err(|_| {
@@ -91,20 +97,13 @@ pub fn read_fields(value: &JsValue, what: &'static str) -> Result<Fields, Error>
                 format!("Reading `{name}` of the {what} threw an exception."),
             )
         })?;
-        entries.push((name, read_value(&v)));
+        let read = read_value(&v);
+        if name == "signal" && matches!(read, Value::Signal { .. }) {
+            signal = Some(v.unchecked_into());
+        }
+        entries.push((name, read));
     }
-    Ok(Fields::new(entries))
-}
-
-/// Reads the `signal` field as an `AbortSignal`, when it is one.
-pub fn read_signal(params: &JsValue) -> Option<AbortSignal> {
-    if !params.is_object() {
-        return None;
-    }
-    Reflect::get(params, &JsValue::from_str("signal"))
-        .ok()?
-        .dyn_into::<AbortSignal>()
-        .ok()
+    Ok((Fields::new(entries), signal))
 }
 
 /// One JS value as the validation sees it.
@@ -118,8 +117,13 @@ pub fn read_value(v: &JsValue) -> Value {
     } else if let Some(n) = v.as_f64() {
         Value::Number(n)
     } else if let Some(s) = v.dyn_ref::<JsString>() {
-        if s.is_valid_utf16() {
-            Value::String(String::from(s))
+        // Copying in turns unpaired surrogates into U+FFFD, so only a copy
+        // holding U+FFFD needs the check, which reads the string one UTF-16
+        // unit per call.
+        let text = String::from(s);
+        let replaced = text.as_bytes().windows(3).any(|w| w == "\u{FFFD}".as_bytes());
+        if !replaced || s.is_valid_utf16() {
+            Value::String(text)
         } else {
             Value::BrokenString
         }

@@ -64,7 +64,7 @@ impl BacklinksClient {
     /// `new BacklinksClient({ apiKey?, baseUrl?, timeoutMs?, maxRetries? })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<BacklinksClient, JsValue> {
-        let fields = js_values::read_fields(&options, "options")?;
+        let (fields, _) = js_values::read_fields(&options, "options")?;
         let config = ClientConfig::from_fields(&fields)?;
         Ok(BacklinksClient {
             client: Rc::new(client::Client::new(config)),
@@ -89,9 +89,11 @@ impl BacklinksClient {
     /// Checks `params` now, so later changes to the object cannot alter a
     /// call that costs credits, then runs the call; never throws.
     fn lookup(&self, endpoint: Endpoint, params: JsValue) -> Promise {
-        let checked = js_values::read_fields(&params, "params")
-            .and_then(|fields| Query::from_fields(endpoint, &fields));
-        let signal = js_values::read_signal(&params);
+        let read = js_values::read_fields(&params, "params");
+        let (checked, signal) = match read {
+            Ok((fields, signal)) => (Query::from_fields(endpoint, &fields), signal),
+            Err(e) => (Err(e), None),
+        };
         let client = self.client.clone();
         wasm_bindgen_futures::future_to_promise(async move {
             let query = checked?;

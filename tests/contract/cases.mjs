@@ -213,10 +213,11 @@ export const cases = [
     },
   },
   {
-    name: 'a page holding &, #, ?, spaces and non-ASCII reaches the server intact',
+    name: 'a page holding &, #, ?, spaces and non-ASCII (U+FFFD too) reaches the server intact',
     async run(ctx) {
       const c = client(ctx);
-      const page = 'https://bücher.example/a b/c?x=1&y=2+3&z=%41#frag カレー';
+      // A real U+FFFD takes the path that tells it from a lone surrogate.
+      const page = 'https://bücher.example/a b/c?x=1&y=2+3&z=%41#frag カレー \uFFFD';
       const { out, log } = await expectRequests(ctx, 1, () => c.getPageBacklinks({ page, num: 2 }));
       eq(log[0].form.page, page, 'page as the server decoded it');
       eq(log[0].form.num, '2');
