@@ -108,25 +108,29 @@ pub fn read_fields(
 
 /// One JS value as the validation sees it.
 pub fn read_value(v: &JsValue) -> Value {
-    if v.is_undefined() {
+    // Numbers and strings first: `page` and `num` then take one or two
+    // calls into JS each.
+    if let Some(n) = v.as_f64() {
+        Value::Number(n)
+    } else if let Some(text) = v.as_string() {
+        // Copying in turns unpaired surrogates into U+FFFD, so only a copy
+        // holding U+FFFD needs the check, which reads the string one UTF-16
+        // unit per call.
+        let replaced = text
+            .as_bytes()
+            .windows(3)
+            .any(|w| w == "\u{FFFD}".as_bytes());
+        if !replaced || v.unchecked_ref::<JsString>().is_valid_utf16() {
+            Value::String(text)
+        } else {
+            Value::BrokenString
+        }
+    } else if v.is_undefined() {
         Value::Undefined
     } else if v.is_null() {
         Value::Null
     } else if let Some(b) = v.as_bool() {
         Value::Bool(b)
-    } else if let Some(n) = v.as_f64() {
-        Value::Number(n)
-    } else if let Some(s) = v.dyn_ref::<JsString>() {
-        // Copying in turns unpaired surrogates into U+FFFD, so only a copy
-        // holding U+FFFD needs the check, which reads the string one UTF-16
-        // unit per call.
-        let text = String::from(s);
-        let replaced = text.as_bytes().windows(3).any(|w| w == "\u{FFFD}".as_bytes());
-        if !replaced || s.is_valid_utf16() {
-            Value::String(text)
-        } else {
-            Value::BrokenString
-        }
     } else if let Some(signal) = v.dyn_ref::<AbortSignal>() {
         Value::Signal {
             aborted: signal.aborted(),
