@@ -29,7 +29,8 @@ const [newModule] = modules;
 
 let glue = readFileSync(gluePath, 'utf8');
 const escape = (s) => s.replace(/[$]/g, '$$$$');
-function replaceExactlyOnceOrMore(pattern, replacement, what) {
+/** Replaces the first match of `pattern`; fails the build when there is none. */
+function replaceOrFail(pattern, replacement, what) {
   const before = glue;
   glue = glue.replace(pattern, replacement);
   if (glue === before) throw new Error(`minify-names: ${what} not found in the glue`);
@@ -37,10 +38,10 @@ function replaceExactlyOnceOrMore(pattern, replacement, what) {
 
 const oldModules = new Set(map.imports.map(([module]) => module));
 for (const module of oldModules) {
-  replaceExactlyOnceOrMore(new RegExp(`"${module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": import0`), `"${newModule}": import0`, `module ${module}`);
+  replaceOrFail(new RegExp(`"${module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": import0`), `"${newModule}": import0`, `module ${module}`);
 }
 for (const [, name, short] of map.imports) {
-  replaceExactlyOnceOrMore(new RegExp(`(\\n\\s+)${name}(: function)`), `$1${escape(short)}$2`, `import ${name}`);
+  replaceOrFail(new RegExp(`(\\n\\s+)${name}(: function)`), `$1${escape(short)}$2`, `import ${name}`);
 }
 for (const [name, short] of map.exports) {
   // Exports the glue never calls (such as __abort_handler) need no rewrite.

@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::json::BacklinksShape;
 use crate::params::{Fields, Value};
 use crate::prelude::*;
+use crate::words::contains_bytes;
 use js_sys::{Array, JsString, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -116,11 +117,7 @@ pub fn read_value(v: &JsValue) -> Value {
         // Copying in turns unpaired surrogates into U+FFFD, so only a copy
         // holding U+FFFD needs the check, which reads the string one UTF-16
         // unit per call.
-        let replaced = text
-            .as_bytes()
-            .windows(3)
-            .any(|w| w == "\u{FFFD}".as_bytes());
-        if !replaced || v.unchecked_ref::<JsString>().is_valid_utf16() {
+        if !contains_bytes(&text, "\u{FFFD}") || v.unchecked_ref::<JsString>().is_valid_utf16() {
             Value::String(text)
         } else {
             Value::BrokenString

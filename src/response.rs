@@ -3,6 +3,7 @@
 
 use crate::error::{ApiMessage, Error};
 use crate::json::{object_strings, scan_backlinks, BacklinksShape};
+use crate::words::contains_bytes;
 
 /// Classifies one answer. `retry_after` is the server's `Retry-After` in
 /// seconds, already parsed (see [`crate::retry::parse_retry_after`]).
@@ -40,13 +41,7 @@ fn api_message(status: u16, body: &[u8]) -> ApiMessage {
 /// a generic payment problem.
 fn classify_402(api: ApiMessage) -> Error {
     let text = api.message.as_deref().unwrap_or("").to_ascii_lowercase();
-    // Bytes, not `str::contains`: the same answer for these ASCII words,
-    // without the string searcher and its panic messages in the .wasm.
-    let says = |word: &str| {
-        text.as_bytes()
-            .windows(word.len())
-            .any(|w| w == word.as_bytes())
-    };
+    let says = |word: &str| contains_bytes(&text, word);
     // "Gold or Platinum subscription required" also says "subscription
     // required", so the plan check comes first.
     if says("gold") || says("platinum") {

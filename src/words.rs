@@ -4,6 +4,17 @@
 
 use crate::prelude::*;
 
+/// Whether `needle` occurs in `haystack`, byte for byte. `str::contains`
+/// would do, but its searchers and their panic messages cost kilobytes of
+/// .wasm.
+pub fn contains_bytes(haystack: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+}
+
 /// `s` in double quotes, with `"`, `\` and control characters escaped.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -80,6 +91,15 @@ pub fn number(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_bytes() {
+        assert!(contains_bytes("402 insufficient credits", "credit"));
+        assert!(contains_bytes("a\u{FFFD}b", "\u{FFFD}"));
+        assert!(!contains_bytes("gol", "gold"));
+        assert!(contains_bytes("", ""));
+        assert!(!contains_bytes("", "x"));
+    }
 
     #[test]
     fn quotes() {

@@ -7,8 +7,8 @@
 // its work land in the heap and event loop measured here. The calls go
 // through the wasm-bindgen glue that pkg/node.js bundles, imported on its
 // own: the published entry does not expose the wasm instance, whose memory
-// and externref table this test reads. A test checks that the glue and the
-// entry are the same build.
+// and externref table this test reads. A test checks that the glue defines
+// every import the .wasm asks for, as the entry does.
 //
 // Run: node --test tests/js/memory.test.mjs   (about 10 s; prints the figures)
 import assert from 'node:assert/strict';
@@ -18,8 +18,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-// The wasm-bindgen glue that pkg/node.js bundles, imported on its own so that
-// this test can read the instance's memory (the published entry hides it).
 import * as glue from '../../pkg/keywords_everywhere_backlinks.js';
 import { mulberry32 } from '../../stand-in/fixtures.mjs';
 import { SCENARIO_HOST, TEST_KEYS } from '../../stand-in/server.mjs';
