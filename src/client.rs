@@ -4,10 +4,12 @@
 use crate::error::Error;
 use crate::js_values::{backlinks_result, TextDecoder};
 use crate::params::{ClientConfig, Query};
+use crate::prelude::*;
 use crate::request::{self, Endpoint};
 use crate::response::classify;
 use crate::retry::{delay_ms, parse_retry_after};
 use crate::transport::{self, now_ms, random};
+use js_sys::Uint8Array;
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
@@ -84,8 +86,23 @@ async fn attempt(
         .retry_after
         .as_deref()
         .and_then(|v| parse_retry_after(v, now_ms()));
-    let bytes = answer.body.to_vec();
+    let bytes = copy_bytes(&answer.body);
     let shape = classify(answer.status, &bytes, retry_after).map_err(|e| (e, retry_after))?;
     drop(bytes);
     backlinks_result(&client.decoder, answer.status, &answer.body, &shape).map_err(|e| (e, None))
+}
+
+/// The bytes of `array`, copied into wasm memory. `Uint8Array::to_vec`
+/// would do, but its length `assert_eq!` links the panic formatting code.
+fn copy_bytes(array: &Uint8Array) -> Vec<u8> {
+    let len = array.length() as usize;
+    let mut bytes = Vec::with_capacity(len);
+    // SAFETY: the view covers exactly the `len` bytes of spare capacity, and
+    // nothing allocates (which could move or grow memory) before `set` has
+    // filled them; only then is the length set.
+    unsafe {
+        Uint8Array::view_mut_raw(bytes.as_mut_ptr(), len).set(array, 0);
+        bytes.set_len(len);
+    }
+    bytes
 }

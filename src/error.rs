@@ -161,64 +161,80 @@ impl Error {
     /// What happened and what to do about it, in one or two sentences.
     pub fn message(&self) -> String {
         let said = |api: &ApiMessage| match &api.message {
-            Some(m) => format!("the API answered {} \"{}\"", api.status, m),
-            None => format!("the API answered HTTP {}", api.status),
+            Some(m) => text!("the API answered ", api.status, " \"", m, "\""),
+            None => text!("the API answered HTTP ", api.status),
         };
         match self {
             Error::InvalidArgument { message, .. } => message.clone(),
-            Error::BadRequest(api) => format!(
-                "The request was refused as invalid: {}. Check `page` (an absolute http(s) URL) and `num` (1 to 10000).",
-                said(api)
+            Error::BadRequest(api) => text!(
+                "The request was refused as invalid: ",
+                said(api),
+                ". Check `page` (an absolute http(s) URL) and `num` (1 to 10000)."
             ),
-            Error::Unauthorized(api) => format!(
-                "The API key was refused: {}. Check the `apiKey` option; a key comes from your Keywords Everywhere account's API page.",
-                said(api)
+            Error::Unauthorized(api) => text!(
+                "The API key was refused: ",
+                said(api),
+                ". Check the `apiKey` option; a key comes from your Keywords Everywhere account's API page."
             ),
-            Error::SubscriptionRequired(api) => format!(
-                "No valid subscription: {}. Backlinks need an active Keywords Everywhere subscription.",
-                said(api)
+            Error::SubscriptionRequired(api) => text!(
+                "No valid subscription: ",
+                said(api),
+                ". Backlinks need an active Keywords Everywhere subscription."
             ),
-            Error::PlanRequired(api) => format!(
-                "Plan too small: {}. Backlinks need a Gold or Platinum plan; upgrade the plan to use this endpoint.",
-                said(api)
+            Error::PlanRequired(api) => text!(
+                "Plan too small: ",
+                said(api),
+                ". Backlinks need a Gold or Platinum plan; upgrade the plan to use this endpoint."
             ),
-            Error::InsufficientCredits(api) => format!(
-                "Not enough credits: {}. Buy more credits, or ask for fewer backlinks with a smaller `num`.",
-                said(api)
+            Error::InsufficientCredits(api) => text!(
+                "Not enough credits: ",
+                said(api),
+                ". Buy more credits, or ask for fewer backlinks with a smaller `num`."
             ),
-            Error::PaymentRequired(api) => format!(
-                "Payment required: {}. Check your Keywords Everywhere account's billing.",
-                said(api)
+            Error::PaymentRequired(api) => text!(
+                "Payment required: ",
+                said(api),
+                ". Check your Keywords Everywhere account's billing."
             ),
             Error::RateLimited { api, retry_after } => match retry_after {
-                Some(s) => format!(
-                    "Rate limited: {}. Wait {} s before trying again.",
+                Some(s) => text!(
+                    "Rate limited: ",
                     said(api),
-                    crate::words::number(*s)
+                    ". Wait ",
+                    crate::words::number(*s),
+                    " s before trying again."
                 ),
-                None => format!(
-                    "Rate limited: {}. Wait a little before trying again.",
-                    said(api)
-                ),
+                None => text!("Rate limited: ", said(api), ". Wait a little before trying again."),
             },
-            Error::ServerError(api) => format!(
-                "The server failed: {}, and retries did not help. Try again later.",
-                said(api)
+            Error::ServerError(api) => text!(
+                "The server failed: ",
+                said(api),
+                ", and retries did not help. Try again later."
             ),
-            Error::HttpError(api) => format!(
-                "Unexpected HTTP status: {}. Check `baseUrl`: it must point at the API or at a proxy for it.",
-                said(api)
+            Error::HttpError(api) => text!(
+                "Unexpected HTTP status: ",
+                said(api),
+                ". Check `baseUrl`: it must point at the API or at a proxy for it."
             ),
-            Error::NetworkError { detail, attempts } => format!(
-                "No response from the server after {attempts} attempt{} ({detail}). Check the network and `baseUrl`; in a browser, a cross-origin call also needs CORS on the server.",
-                if *attempts == 1 { "" } else { "s" }
+            Error::NetworkError { detail, attempts } => text!(
+                "No response from the server after ",
+                attempts,
+                if *attempts == 1 { " attempt (" } else { " attempts (" },
+                detail,
+                "). Check the network and `baseUrl`; in a browser, a cross-origin call also needs CORS on the server."
             ),
-            Error::Timeout { timeout_ms } => format!(
-                "The request took longer than timeoutMs ({timeout_ms} ms) and was abandoned. Raise `timeoutMs` or ask for fewer backlinks."
+            Error::Timeout { timeout_ms } => text!(
+                "The request took longer than timeoutMs (",
+                timeout_ms,
+                " ms) and was abandoned. Raise `timeoutMs` or ask for fewer backlinks."
             ),
-            Error::Aborted => "The call was aborted by its AbortSignal.".to_string(),
-            Error::InvalidResponse { status, detail } => format!(
-                "The server answered HTTP {status} with a body that is not the documented backlinks JSON: {detail}. Check `baseUrl`; if it is right, the API changed or a proxy altered the answer."
+            Error::Aborted => "The call was aborted by its AbortSignal.".into(),
+            Error::InvalidResponse { status, detail } => text!(
+                "The server answered HTTP ",
+                status,
+                " with a body that is not the documented backlinks JSON: ",
+                detail,
+                ". Check `baseUrl`; if it is right, the API changed or a proxy altered the answer."
             ),
         }
     }

@@ -66,10 +66,10 @@ impl<P: Pages> Heap<P> {
     /// Addresses on the free lists must be blocks this heap handed out.
     #[inline(never)]
     pub unsafe fn take(&mut self, class: u32) -> Option<usize> {
-        let head = self.free[class as usize];
+        let head = *self.free_list(class);
         if head != 0 {
             // SAFETY: a free block's first word holds the next free block.
-            self.free[class as usize] = unsafe { *(head as *const usize) };
+            *self.free_list(class) = unsafe { *(head as *const usize) };
             return Some(head);
         }
         let size = 1usize << class;
@@ -96,8 +96,15 @@ impl<P: Pages> Heap<P> {
     /// must not be used afterwards.
     pub unsafe fn give(&mut self, block: usize, class: u32) {
         // SAFETY: the block is at least 16 bytes, aligned, and no longer used.
-        unsafe { *(block as *mut usize) = self.free[class as usize] };
-        self.free[class as usize] = block;
+        unsafe { *(block as *mut usize) = *self.free_list(class) };
+        *self.free_list(class) = block;
+    }
+
+    /// The head of `class`'s free list. Classes are below [`CLASSES`], a
+    /// power of two, so the mask changes nothing; it only spares the index
+    /// check, whose panic path would link the formatting code.
+    fn free_list(&mut self, class: u32) -> &mut usize {
+        &mut self.free[class as usize & (CLASSES - 1)]
     }
 }
 

@@ -76,14 +76,18 @@ pub fn read_fields(
     if !value.is_object() || value.is_function() || Array::is_array(value) {
         return Err(Error::invalid(
             what,
-            format!(
-                "The {what} must be an object such as {}; got {}.",
+            text!(
+                "The ",
+                what,
+                " must be an object such as ",
                 if what == "options" {
                     "{ apiKey: \"...\" }"
                 } else {
                     "{ page: \"https://example.com/\", num: 10 }"
                 },
-                type_name(value)
+                "; got ",
+                type_name(value),
+                "."
             ),
         ));
     }
@@ -95,7 +99,7 @@ pub fn read_fields(
         let v = Reflect::get(object, &key).map_err(|_| {
             Error::invalid(
                 what,
-                format!("Reading `{name}` of the {what} threw an exception."),
+                text!("Reading `", name, "` of the ", what, " threw an exception."),
             )
         })?;
         let read = read_value(&v);

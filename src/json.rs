@@ -48,16 +48,19 @@ pub fn scan_backlinks(body: &[u8]) -> Result<BacklinksShape, ShapeError> {
         None => return Err("the body is empty".into()),
         Some(b'{') => {}
         Some(b'<') => {
-            return Err(format!(
-                "the body looks like HTML, not JSON ({})",
-                r.excerpt()
+            return Err(text!(
+                "the body looks like HTML, not JSON (",
+                r.excerpt(),
+                ")"
             ))
         }
         Some(b) => {
-            return Err(format!(
-                "the body is {}, not a JSON object ({})",
+            return Err(text!(
+                "the body is ",
                 kind_name(b),
-                r.excerpt()
+                ", not a JSON object (",
+                r.excerpt(),
+                ")"
             ))
         }
     }
@@ -74,7 +77,7 @@ pub fn scan_backlinks(body: &[u8]) -> Result<BacklinksShape, ShapeError> {
             match r.peek() {
                 Some(b'-' | b'0'..=b'9') => r.number()?,
                 Some(b'n') => r.literal(b"null")?,
-                Some(b) => return Err(format!("`{name}` is {}, not a number", kind_name(b))),
+                Some(b) => return Err(text!("`", name, "` is ", kind_name(b), ", not a number")),
                 None => return Err(r.early_end()),
             }
         } else {
@@ -140,26 +143,29 @@ impl Str<'_> {
         let mut out = Vec::with_capacity(self.raw.len());
         let mut i = 0;
         let raw = self.raw;
-        while i < raw.len() {
-            if raw[i] != b'\\' {
-                out.push(raw[i]);
+        // The reader checked every escape, so `get` never misses here; it
+        // stands in for indexing, whose panic path would link `core::fmt`.
+        let at = |i: usize| raw.get(i).copied().unwrap_or(0);
+        while let Some(&b) = raw.get(i) {
+            if b != b'\\' {
+                out.push(b);
                 i += 1;
                 continue;
             }
-            let c = match raw[i + 1] {
+            let c = match at(i + 1) {
                 b'b' => '\u{8}',
                 b'f' => '\u{c}',
                 b'n' => '\n',
                 b'r' => '\r',
                 b't' => '\t',
                 b'u' => {
-                    let hi = hex4(&raw[i + 2..i + 6]);
+                    let hi = hex4(raw.get(i + 2..i + 6));
                     i += 6;
+                    let lo = hex4(raw.get(i + 2..i + 6));
                     let is_pair = (0xD800..0xDC00).contains(&hi)
                         && raw.get(i..i + 2) == Some(b"\\u")
-                        && (0xDC00..0xE000).contains(&hex4(&raw[i + 2..i + 6]));
+                        && (0xDC00..0xE000).contains(&lo);
                     let code = if is_pair {
-                        let lo = hex4(&raw[i + 2..i + 6]);
                         i += 6;
                         0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                     } else {
@@ -179,8 +185,8 @@ impl Str<'_> {
 }
 
 /// The value of four hex digits (already checked by the reader).
-fn hex4(h: &[u8]) -> u32 {
-    h.iter().fold(0, |acc, &c| {
+fn hex4(h: Option<&[u8]>) -> u32 {
+    h.unwrap_or_default().iter().fold(0, |acc, &c| {
         acc * 16 + (c as char).to_digit(16).unwrap_or(0)
     })
 }
@@ -210,6 +216,13 @@ impl<'a> Reader<'a> {
         self.b.get(self.i).copied()
     }
 
+    /// The bytes from the cursor on. `get` rather than indexing, here and
+    /// below: an index check's panic path would link `core::fmt`.
+    #[inline(always)]
+    fn rest(&self) -> &'a [u8] {
+        self.b.get(self.i..).unwrap_or_default()
+    }
+
     #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
@@ -222,17 +235,18 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     fn excerpt(&self) -> String {
         let end = (self.i + 40).min(self.b.len());
-        let text = String::from_utf8_lossy(&self.b[self.i..end]);
+        let text = String::from_utf8_lossy(self.b.get(self.i..end).unwrap_or_default());
         let more = if end < self.b.len() { "..." } else { "" };
-        format!("starts with {}{more}", quote(&text))
+        text!("starts with ", quote(&text), more)
     }
 
     #[cold]
     #[inline(never)]
     fn early_end(&self) -> ShapeError {
-        format!(
-            "the JSON ends early after {} bytes (a truncated body?)",
-            self.b.len()
+        text!(
+            "the JSON ends early after ",
+            self.b.len(),
+            " bytes (a truncated body?)"
         )
     }
 
@@ -241,10 +255,13 @@ impl<'a> Reader<'a> {
     fn unexpected(&self, wanted: &str) -> ShapeError {
         match self.peek() {
             None => self.early_end(),
-            Some(b) => format!(
-                "invalid JSON at byte {}: expected {wanted}, found {}",
+            Some(b) => text!(
+                "invalid JSON at byte ",
                 self.i,
-                quote(&(b as char).to_string())
+                ": expected ",
+                wanted,
+                ", found ",
+                quote(char::from(b).encode_utf8(&mut [0; 4]))
             ),
         }
     }
@@ -265,18 +282,19 @@ impl<'a> Reader<'a> {
         if self.i == self.b.len() {
             Ok(())
         } else {
-            Err(format!(
-                "there is more after the JSON value, at byte {}",
+            Err(text!(
+                "there is more after the JSON value, at byte ",
                 self.i
             ))
         }
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<(), ShapeError> {
-        if self.b[self.i..].starts_with(word) {
+        let rest = self.rest();
+        if rest.starts_with(word) {
             self.i += word.len();
             Ok(())
-        } else if word.starts_with(&self.b[self.i..]) {
+        } else if word.starts_with(rest) {
             Err(self.early_end())
         } else {
             Err(self.unexpected("a JSON value"))
@@ -331,7 +349,7 @@ impl<'a> Reader<'a> {
             self.skip_plain_string_bytes();
             match self.peek() {
                 Some(b'"') => {
-                    let raw = &self.b[start..self.i];
+                    let raw = self.b.get(start..self.i).unwrap_or_default();
                     self.i += 1;
                     return Ok(Str { raw, escaped });
                 }
@@ -354,9 +372,10 @@ impl<'a> Reader<'a> {
                     }
                 }
                 Some(_) => {
-                    return Err(format!(
-                        "invalid JSON at byte {}: a control character inside a string",
-                        self.i
+                    return Err(text!(
+                        "invalid JSON at byte ",
+                        self.i,
+                        ": a control character inside a string"
                     ))
                 }
                 None => return Err(self.early_end()),
@@ -495,7 +514,7 @@ impl<'a> Reader<'a> {
     fn data(&mut self) -> Result<BacklinksShape, ShapeError> {
         match self.peek() {
             Some(b'[') => {}
-            Some(b) => return Err(format!("`data` is {}, not an array", kind_name(b))),
+            Some(b) => return Err(text!("`data` is ", kind_name(b), ", not an array")),
             None => return Err(self.early_end()),
         }
         let mut shape = BacklinksShape::default();
@@ -504,7 +523,13 @@ impl<'a> Reader<'a> {
             match r.peek() {
                 Some(b'{') => {}
                 Some(b) => {
-                    return Err(format!("`data[{item}]` is {}, not an object", kind_name(b)))
+                    return Err(text!(
+                        "`data[",
+                        item,
+                        "]` is ",
+                        kind_name(b),
+                        ", not an object"
+                    ))
                 }
                 None => return Err(r.early_end()),
             }
@@ -522,10 +547,14 @@ impl<'a> Reader<'a> {
                         is_string[f] = false;
                     }
                     (Some(f), Some(b)) => {
-                        return Err(format!(
-                            "`data[{item}].{}` is {}, not a string",
+                        return Err(text!(
+                            "`data[",
+                            item,
+                            "].",
                             BACKLINK_FIELDS[f],
-                            kind_name(b)
+                            "` is ",
+                            kind_name(b),
+                            ", not a string"
                         ))
                     }
                     _ => r.skip_value()?,
@@ -556,7 +585,7 @@ impl<'a> Reader<'a> {
                         self.i += 1;
                     } else {
                         if open.len() >= MAX_DEPTH {
-                            return Err(format!("the JSON nests deeper than {MAX_DEPTH} levels"));
+                            return Err(text!("the JSON nests deeper than ", MAX_DEPTH, " levels"));
                         }
                         open.push(c);
                         if c == b'{' {

@@ -23,12 +23,13 @@ extern crate alloc;
 /// What `std`'s prelude gives and `no_std` lacks, for every module.
 mod prelude {
     pub use alloc::borrow::ToOwned;
-    pub use alloc::format;
     pub use alloc::string::{String, ToString};
     pub use alloc::vec;
     pub use alloc::vec::Vec;
 }
 
+#[macro_use]
+pub mod words;
 pub mod error;
 pub mod heap;
 pub mod json;
@@ -37,7 +38,6 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod url;
-pub mod words;
 
 mod client;
 mod js_values;

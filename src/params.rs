@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::prelude::*;
 use crate::request::Endpoint;
 use crate::url::parse_http_url;
-use crate::words::{number, quote};
+use crate::words::{number, quote, Text};
 use core::fmt;
 
 /// The API's own address, used when `baseUrl` is left out.
@@ -57,13 +57,18 @@ impl Value {
         match self {
             Value::Undefined => "undefined".into(),
             Value::Null => "null".into(),
-            Value::Bool(b) => format!("the boolean {b}"),
-            Value::Number(n) => format!("the number {}", number(*n)),
-            Value::String(s) if s.chars().count() <= 40 => format!("the string {}", quote(s)),
+            Value::Bool(b) => if *b {
+                "the boolean true"
+            } else {
+                "the boolean false"
+            }
+            .into(),
+            Value::Number(n) => text!("the number ", number(*n)),
+            Value::String(s) if char_count(s) <= 40 => text!("the string ", quote(s)),
             Value::String(_) => "a string".into(),
             Value::BrokenString => "a string with unpaired UTF-16 surrogates".into(),
             Value::Signal { .. } => "an AbortSignal".into(),
-            Value::Other(kind) => format!("a value of type {kind}"),
+            Value::Other(kind) => text!("a value of type ", kind),
         }
     }
 }
@@ -99,15 +104,23 @@ impl Fields {
             return Ok(());
         };
         let hint = suggest(name, known)
-            .map(|s| format!(" Did you mean `{s}`?"))
+            .map(|s| text!(" Did you mean `", s, "`?"))
             .unwrap_or_default();
-        Err(Error::invalid(
+        let mut message = Text(text!(
+            "Unknown ",
             what,
-            format!(
-                "Unknown {what} field `{name}`.{hint} Allowed fields: {}.",
-                known.join(", ")
-            ),
-        ))
+            " field `",
+            name,
+            "`.",
+            hint,
+            " Allowed fields: "
+        ));
+        for (i, field) in known.iter().enumerate() {
+            message.push(if i == 0 { "" } else { ", " });
+            message.push(field);
+        }
+        message.push(".");
+        Err(Error::invalid(what, message.0))
     }
 }
 
@@ -132,7 +145,7 @@ fn suggest(name: &str, known: &[&'static str]) -> Option<&'static str> {
 
 /// A whole number in `min..=max`, or an error naming `field`.
 fn integer_in(field: &'static str, v: &Value, min: u32, max: u32) -> Result<u32, Error> {
-    let range = format!("a whole number from {min} to {max}");
+    let range = text!("a whole number from ", min, " to ", max);
     match v {
         // In range first, so that the cast below is exact for whole numbers.
         Value::Number(n) if *n >= min as f64 && *n <= max as f64 && *n == (*n as u32) as f64 => {
@@ -140,24 +153,44 @@ fn integer_in(field: &'static str, v: &Value, min: u32, max: u32) -> Result<u32,
         }
         Value::String(s) if looks_numeric(s) => Err(Error::invalid(
             field,
-            format!(
-                "`{field}` must be a number, not a string: pass {range}, e.g. `{field}: {}`.",
-                s.trim()
+            text!(
+                "`",
+                field,
+                "` must be a number, not a string: pass ",
+                range,
+                ", e.g. `",
+                field,
+                ": ",
+                s.trim_ascii(),
+                "`."
             ),
         )),
         other => Err(Error::invalid(
             field,
-            format!("`{field}` must be {range}; got {}.", other.describe()),
+            text!(
+                "`",
+                field,
+                "` must be ",
+                range,
+                "; got ",
+                other.describe(),
+                "."
+            ),
         )),
     }
 }
 
 /// Whether a string holds what looks like a decimal number, such as `"5"`.
 fn looks_numeric(s: &str) -> bool {
-    let s = s.trim();
+    let s = s.trim_ascii();
     s.bytes().any(|b| b.is_ascii_digit())
         && s.bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+}
+
+/// How many chars `s` holds: its bytes that do not continue a UTF-8 sequence.
+fn char_count(s: &str) -> usize {
+    s.bytes().filter(|&b| b & 0xC0 != 0x80).count()
 }
 
 /// Checked client options.
@@ -243,9 +276,10 @@ fn api_key(v: &Value) -> Result<Option<String>, Error> {
         )),
         other => Err(Error::invalid(
             "apiKey",
-            format!(
-                "`apiKey` must be a string holding your API key; got {}.",
-                other.describe()
+            text!(
+                "`apiKey` must be a string holding your API key; got ",
+                other.describe(),
+                "."
             ),
         )),
     }
@@ -260,9 +294,10 @@ fn base_url(v: &Value) -> Result<String, Error> {
         other => {
             return Err(Error::invalid(
                 "baseUrl",
-                format!(
-                    "`baseUrl` must be an http(s) URL string such as \"https://api.keywordseverywhere.com\"; got {}.",
-                    other.describe()
+                text!(
+                    "`baseUrl` must be an http(s) URL string such as \"https://api.keywordseverywhere.com\"; got ",
+                    other.describe(),
+                    "."
                 ),
             ))
         }
@@ -270,7 +305,13 @@ fn base_url(v: &Value) -> Result<String, Error> {
     let bad = |why: &str| {
         Error::invalid(
             "baseUrl",
-            format!("`baseUrl` {} is not usable: {why}. Pass an http(s) URL such as \"https://api.keywordseverywhere.com\".", quote(s)),
+            text!(
+                "`baseUrl` ",
+                quote(s),
+                " is not usable: ",
+                why,
+                ". Pass an http(s) URL such as \"https://api.keywordseverywhere.com\"."
+            ),
         )
     };
     let url = parse_http_url(s).map_err(bad)?;
@@ -287,7 +328,11 @@ fn base_url(v: &Value) -> Result<String, Error> {
             "the API must be called over https, or the key would travel in clear text",
         ));
     }
-    Ok(s.trim_end_matches('/').to_string())
+    let mut s = s.as_str();
+    while let Some(shorter) = s.strip_suffix('/') {
+        s = shorter;
+    }
+    Ok(s.into())
 }
 
 /// One checked backlinks lookup.
@@ -315,9 +360,10 @@ impl Query {
             other => {
                 return Err(Error::invalid(
                     "signal",
-                    format!(
-                        "`signal` must be an AbortSignal (e.g. `new AbortController().signal`) or left out; got {}.",
-                        other.describe()
+                    text!(
+                        "`signal` must be an AbortSignal (e.g. `new AbortController().signal`) or left out; got ",
+                        other.describe(),
+                        "."
                     ),
                 ))
             }
@@ -327,7 +373,17 @@ impl Query {
             Value::Undefined => {
                 return Err(Error::invalid(
                     "num",
-                    format!("`num` is required: the most backlinks to return, a whole number from 1 to {MAX_NUM}. Each one costs {} credit{}.", endpoint.credits_per_backlink(), if endpoint.credits_per_backlink() == 1 { "" } else { "s" }),
+                    text!(
+                    "`num` is required: the most backlinks to return, a whole number from 1 to ",
+                    MAX_NUM,
+                    ". Each one costs ",
+                    endpoint.credits_per_backlink(),
+                    if endpoint.credits_per_backlink() == 1 {
+                        " credit."
+                    } else {
+                        " credits."
+                    }
+                ),
                 ))
             }
             v => integer_in("num", v, 1, MAX_NUM)?,
@@ -356,9 +412,10 @@ fn page(v: &Value) -> Result<String, Error> {
         other => {
             return Err(Error::invalid(
                 "page",
-                format!(
-                    "`page` must be a URL string such as \"https://example.com/\"; got {}.",
-                    other.describe()
+                text!(
+                    "`page` must be a URL string such as \"https://example.com/\"; got ",
+                    other.describe(),
+                    "."
                 ),
             ))
         }
@@ -368,7 +425,14 @@ fn page(v: &Value) -> Result<String, Error> {
         let more = if shown.len() < s.len() { "..." } else { "" };
         Error::invalid(
             "page",
-            format!("`page` {}{more} is not an absolute http(s) URL with a host: {why}. Pass a full URL such as \"https://example.com/\".", quote(&shown)),
+            text!(
+                "`page` ",
+                quote(&shown),
+                more,
+                " is not an absolute http(s) URL with a host: ",
+                why,
+                ". Pass a full URL such as \"https://example.com/\"."
+            ),
         )
     })?;
     Ok(s.clone())

@@ -3,6 +3,7 @@
 
 use crate::params::{ClientConfig, Query};
 use crate::prelude::*;
+use crate::words::{Piece, Text};
 
 /// The two backlinks endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,33 +96,30 @@ pub const METHOD: &str = "POST";
 
 /// `{baseUrl}{path}` for `endpoint`.
 pub fn url(config: &ClientConfig, endpoint: Endpoint) -> String {
-    format!("{}{}", config.base_url, endpoint.path())
+    text!(config.base_url, endpoint.path())
 }
 
 /// The headers of every request with `config`, in sending order; the
 /// Authorization header only when there is a key.
 pub fn headers(config: &ClientConfig) -> Vec<(&'static str, String)> {
     let mut headers = vec![
-        ("Accept", "application/json".to_string()),
-        (
-            "Content-Type",
-            "application/x-www-form-urlencoded".to_string(),
-        ),
+        ("Accept", "application/json".into()),
+        ("Content-Type", "application/x-www-form-urlencoded".into()),
     ];
     if let Some(key) = &config.api_key {
-        headers.push(("Authorization", format!("Bearer {key}")));
+        headers.push(("Authorization", text!("Bearer ", key)));
     }
     headers
 }
 
 /// The form body: `page=<encoded page>&num=<num>`.
 pub fn body(query: &Query) -> String {
-    let mut body = String::with_capacity(query.page.len() + 16);
-    body.push_str("page=");
-    form_encode_into(&query.page, &mut body);
-    body.push_str("&num=");
-    body.push_str(&query.num.to_string());
-    body
+    let mut body = Text(String::with_capacity(query.page.len() + 16));
+    body.push("page=");
+    form_encode_into(&query.page, &mut body.0);
+    body.push("&num=");
+    query.num.push_to(&mut body);
+    body.0
 }
 
 /// Appends `value` encoded as `application/x-www-form-urlencoded` (the

@@ -221,7 +221,12 @@ pub async fn send(
 pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Error> {
     let mut settle: Option<(Function, Function)> = None;
     let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-    let (resolve, reject) = settle.expect("Promise::new runs its executor at once");
+    // `Promise::new` runs its executor before it returns, so `settle` is
+    // always set. Were it not, retrying at once is the harmless way out
+    // (and an `expect` would link the panic formatting code).
+    let Some((resolve, reject)) = settle else {
+        return Ok(());
+    };
     let _timer = Timer::new(ms, move || {
         let _ = resolve.call0(&JsValue::UNDEFINED);
     });
@@ -242,7 +247,7 @@ pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Error> {
 /// A JS exception in words: `name: message` for errors, else its string form.
 fn describe(e: &JsValue) -> String {
     match e.dyn_ref::<js_sys::Error>() {
-        Some(err) => format!("{}: {}", err.name(), err.message()),
+        Some(err) => text!(String::from(err.name()), ": ", String::from(err.message())),
         None => e.as_string().unwrap_or_else(|| "unknown error".into()),
     }
 }

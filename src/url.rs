@@ -3,6 +3,10 @@
 //! The checks are deliberately narrow: they decide whether a string is an
 //! absolute http(s) URL with a host, and split off the parts the client needs.
 //! They never rewrite the string: what the caller passed is what is sent.
+//!
+//! Every delimiter is ASCII, so the searches work on bytes: `str`'s char
+//! searchers and the panic paths of `str` slicing would cost kilobytes of
+//! .wasm for nothing.
 
 /// The parts of an absolute http(s) URL that the client looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,13 +29,14 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
     if s.is_empty() {
         return Err("it is empty");
     }
-    if s.trim() != s {
+    let space = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    if space(s.chars().next()) || space(s.chars().next_back()) {
         return Err("it has leading or trailing white space");
     }
     if s.chars().any(|c| c.is_control()) {
         return Err("it contains control characters");
     }
-    let Some(colon) = s.find(':') else {
+    let Some(colon) = find(s, b":") else {
         return Err("it is not an absolute URL (no scheme such as https:)");
     };
     let (scheme, after_colon) = s.split_at_checked(colon).unwrap_or((s, ""));
@@ -39,7 +44,7 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
         "https"
     } else if scheme.eq_ignore_ascii_case("http") {
         "http"
-    } else if scheme.contains(['/', '?', '#']) || scheme.is_empty() {
+    } else if find(scheme, b"/?#").is_some() || scheme.is_empty() {
         return Err("it is not an absolute URL (no scheme such as https:)");
     } else {
         return Err("its scheme is not http: or https:");
@@ -47,9 +52,9 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
     let Some(after) = after_colon.strip_prefix("://") else {
         return Err("it has no host (expected scheme://host/...)");
     };
-    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let end = find(after, b"/?#").unwrap_or(after.len());
     let (authority, rest) = after.split_at_checked(end).unwrap_or((after, ""));
-    let (has_userinfo, host_port) = match authority.rfind('@') {
+    let (has_userinfo, host_port) = match authority.bytes().rposition(|b| b == b'@') {
         Some(at) => (true, authority.get(at + 1..).unwrap_or("")),
         None => (false, authority),
     };
@@ -57,16 +62,19 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
     if host.is_empty() {
         return Err("it has no host (expected scheme://host/...)");
     }
-    if host.contains([' ', '<', '>', '"', '`', '{', '}', '|', '\\', '^', '%']) {
+    if find(host, b" <>\"`{}|\\^%").is_some() {
         return Err("its host contains characters a host cannot have");
     }
-    let ipv6 = host.len() > 2
-        && host.starts_with('[')
-        && host.ends_with(']')
-        && host.as_bytes()[1..host.len() - 1]
-            .iter()
-            .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
-    if !ipv6 && host.contains([':', '[', ']']) {
+    let ipv6 = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .is_some_and(|inner| {
+            !inner.is_empty()
+                && inner
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        });
+    if !ipv6 && find(host, b":[]").is_some() {
         return Err("its host contains characters a host cannot have");
     }
     Ok(HttpUrl {
@@ -80,16 +88,14 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
 /// Strips a valid `:port` from `host:port` (IPv6 literals in brackets kept whole).
 fn split_port(host_port: &str) -> Result<&str, UrlProblem> {
     let port_at = if host_port.starts_with('[') {
-        let close = host_port
-            .find(']')
-            .ok_or("its IPv6 host has no closing ]")?;
+        let close = find(host_port, b"]").ok_or("its IPv6 host has no closing ]")?;
         match host_port.get(close + 1..).unwrap_or("") {
             "" => None,
             p if p.starts_with(':') => Some(close + 1),
             _ => return Err("it has text after the IPv6 host"),
         }
     } else {
-        host_port.rfind(':')
+        host_port.bytes().rposition(|b| b == b':')
     };
     let Some(at) = port_at else {
         return Ok(host_port);
@@ -108,6 +114,12 @@ fn split_port(host_port: &str) -> Result<&str, UrlProblem> {
         return Err("its port is not a number from 0 to 65535");
     }
     Ok(host)
+}
+
+/// The byte offset of the first byte of `s` that is one of the ASCII bytes
+/// in `any`.
+fn find(s: &str, any: &[u8]) -> Option<usize> {
+    s.bytes().position(|b| any.contains(&b))
 }
 
 #[cfg(test)]

@@ -1,8 +1,119 @@
-//! Small text helpers for messages. They stand in for `{:?}` on strings and
-//! `{}` on floats, whose machinery (Unicode tables, float printing) would
-//! add some 20 KB to the .wasm.
+//! Small text helpers for messages, built without `core::fmt`.
+//!
+//! Messages are joined with `text!` from [`Piece`]s instead of
+//! `format!`: the formatting machinery (`Formatter`, padding, `Display` for
+//! each integer type, Unicode tables for `{:?}`, float printing) would be
+//! linked into the .wasm for a handful of integers and quoted strings.
 
 use crate::prelude::*;
+
+/// Joins [`Piece`]s into a new `String`: `text!("got ", n, " items")`.
+macro_rules! text {
+    ($($piece:expr),+ $(,)?) => {{
+        let mut out = $crate::words::Text::new();
+        $( $crate::words::Piece::push_to(&$piece, &mut out); )+
+        out.0
+    }};
+}
+
+/// The `String` that [`text!`] appends to.
+pub struct Text(pub String);
+
+impl Text {
+    /// An empty message.
+    pub fn new() -> Self {
+        Text(String::new())
+    }
+
+    /// Appends `s`. Not inlined: every piece of every message is one call.
+    #[inline(never)]
+    pub fn push(&mut self, s: &str) {
+        self.0.push_str(s);
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Something a message can hold: text, or a number written in decimal.
+pub trait Piece {
+    /// Appends `self` to `out`.
+    fn push_to(&self, out: &mut Text);
+}
+
+impl Piece for str {
+    fn push_to(&self, out: &mut Text) {
+        out.push(self);
+    }
+}
+
+impl Piece for String {
+    fn push_to(&self, out: &mut Text) {
+        out.push(self);
+    }
+}
+
+impl<T: Piece + ?Sized> Piece for &T {
+    fn push_to(&self, out: &mut Text) {
+        (**self).push_to(out);
+    }
+}
+
+impl Piece for u64 {
+    fn push_to(&self, out: &mut Text) {
+        push_decimal(*self, out);
+    }
+}
+
+impl Piece for u32 {
+    fn push_to(&self, out: &mut Text) {
+        push_decimal(u64::from(*self), out);
+    }
+}
+
+impl Piece for u16 {
+    fn push_to(&self, out: &mut Text) {
+        push_decimal(u64::from(*self), out);
+    }
+}
+
+impl Piece for usize {
+    fn push_to(&self, out: &mut Text) {
+        push_decimal(*self as u64, out);
+    }
+}
+
+/// Appends `n` in decimal.
+#[inline(never)]
+fn push_decimal(mut n: u64, out: &mut Text) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in digits.iter().skip(digits.len() - len) {
+        out.0.push(char::from(d));
+    }
+}
+
+/// `n` in decimal, at least `width` digits (zeros in front).
+fn decimal(n: u64, width: usize) -> String {
+    let mut out = Text::new();
+    push_decimal(n, &mut out);
+    let zeros = width.saturating_sub(out.0.len());
+    let mut padded = String::with_capacity(zeros + out.0.len());
+    padded.extend(core::iter::repeat_n('0', zeros));
+    padded.push_str(&out.0);
+    padded
+}
 
 /// Whether `needle` occurs in `haystack`, byte for byte. `str::contains`
 /// would do, but its searchers and their panic messages cost kilobytes of
@@ -71,7 +182,7 @@ pub fn number(n: f64) -> String {
             exponent += 1;
             power *= 10.0;
         }
-        return format!("{sign}a number near 1e{exponent}");
+        return text!(sign, "a number near 1e", exponent);
     }
     // Whole part and micro-units apart: a * 1e6 loses precision past 2^53.
     // `as` truncates; both values are non-negative and below 2^53, so exact.
@@ -82,10 +193,14 @@ pub fn number(n: f64) -> String {
         frac = 0;
     }
     if frac == 0 {
-        return format!("{sign}{whole}");
+        return text!(sign, whole);
     }
-    let frac = format!("{frac:06}");
-    format!("{sign}{whole}.{}", frac.trim_end_matches('0'))
+    let frac = decimal(frac, 6);
+    let mut frac = frac.as_str();
+    while let Some(shorter) = frac.strip_suffix('0') {
+        frac = shorter;
+    }
+    text!(sign, whole, ".", frac)
 }
 
 #[cfg(test)]
@@ -105,6 +220,10 @@ mod tests {
     fn quotes() {
         assert_eq!(quote("a\"b\\c\nd\u{1}é"), "\"a\\\"b\\\\c\\nd\\u{1}é\"");
         assert_eq!(quote(""), "\"\"");
+        assert_eq!(
+            quote("\u{7f}\u{85}\u{9f}\u{a0}\t\u{1b}é"),
+            "\"\\u{7f}\\u{85}\\u{9f}\u{a0}\\t\\u{1b}é\""
+        );
     }
 
     #[test]
