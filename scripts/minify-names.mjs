@@ -7,7 +7,8 @@
 //
 // Every name in the mapping must be found in the glue exactly where
 // wasm-bindgen writes it, or the build fails here (the pinned wasm-bindgen
-// writes them as `name: function(...)` and `wasm.name`).
+// writes them as `name: function(...)` and `wasm.name`, and the modules as
+// `"module": importN,`).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -36,11 +37,31 @@ function replaceOrFail(pattern, replacement, what) {
   if (glue === before) throw new Error(`minify-names: ${what} not found in the glue`);
 }
 
+// The glue hands the .wasm one object per import module: `import0` for its
+// own functions, and `import1`... for JS snippets whose functions the .wasm
+// imports directly (js/settle.js). After minifying there is one module: the
+// snippets' functions join `import0` under their short names.
+const regexp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const oldModules = new Set(map.imports.map(([module]) => module));
+const direct = new Set();
 for (const module of oldModules) {
-  replaceOrFail(new RegExp(`"${module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": import0`), `"${newModule}": import0`, `module ${module}`);
+  const entry = new RegExp(`\\n\\s+"${regexp(module)}": (import\\d+),`);
+  const object = glue.match(entry)?.[1];
+  if (!object) throw new Error(`minify-names: module ${module} not found in the glue`);
+  if (object === 'import0') {
+    replaceOrFail(`"${module}": import0`, `"${newModule}": import0`, `module ${module}`);
+    continue;
+  }
+  direct.add(module);
+  replaceOrFail(entry, '', `module ${module}`);
+  const joined = map.imports
+    .filter(([m]) => m === module)
+    .map(([, name, short]) => `\n        ${short}: ${object}.${name},`)
+    .join('');
+  replaceOrFail(/(\n    const import0 = \{)/, `$1${escape(joined)}`, 'const import0');
 }
-for (const [, name, short] of map.imports) {
+for (const [module, name, short] of map.imports) {
+  if (direct.has(module)) continue;
   replaceOrFail(new RegExp(`(\\n\\s+)${name}(: function)`), `$1${escape(short)}$2`, `import ${name}`);
 }
 for (const [name, short] of map.exports) {

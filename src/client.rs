@@ -1,5 +1,12 @@
-//! One backlinks call from start to end: build the request, send it, classify
-//! the answer, and retry what may succeed on another attempt.
+//! One backlinks call from start to end: send the request, classify the
+//! answer, and retry what may succeed on another attempt.
+//!
+//! A call is a small state machine driven by promise callbacks
+//! ([`transport::when_settled`]) rather than an `async fn` on an executor:
+//! each step (response, body, pause) is a plain function that runs when the
+//! JS promise it waits on settles. That takes about half the JS↔wasm
+//! crossings of awaiting a `JsFuture` and no task queue, and spares the
+//! .wasm the executor and the generated future.
 
 use crate::error::Error;
 use crate::js_values::{backlinks_result, TextDecoder};
@@ -8,8 +15,10 @@ use crate::prelude::*;
 use crate::request::{self, Endpoint};
 use crate::response::classify;
 use crate::retry::{delay_ms, parse_retry_after};
-use crate::transport::{self, now_ms, random};
-use js_sys::Uint8Array;
+use crate::transport::{self, now_ms, random, Attempt, Pause};
+use alloc::rc::Rc;
+use core::cell::RefCell;
+use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
@@ -34,62 +43,179 @@ impl Client {
     }
 }
 
+/// One call in flight. Each step holds it while it waits; when the call has
+/// settled its promise, nothing does, and it is dropped.
+struct Call {
+    client: Rc<Client>,
+    endpoint: Endpoint,
+    body: String,
+    signal: Option<AbortSignal>,
+    resolve: Function,
+    reject: Function,
+    /// Retries made so far.
+    retry: u32,
+    /// The wait before the next attempt.
+    pause: Option<Pause>,
+}
+
+type Shared = Rc<RefCell<Call>>;
+
+/// What the steps of one attempt wait with.
+struct InFlight {
+    call: Shared,
+    attempt: Attempt,
+    /// Status and `Retry-After` (seconds) of the answer, once it came.
+    answer: (u16, Option<f64>),
+}
+
 /// Runs `query`, retrying 429, 5xx and network errors up to
-/// `config.max_retries` times.
-pub async fn run(
-    client: &Client,
-    query: &Query,
-    signal: Option<&AbortSignal>,
-) -> Result<JsValue, Error> {
-    let config = &client.config;
+/// `config.max_retries` times. The promise resolves to the result object or
+/// rejects with a `KeywordsEverywhereError`.
+pub fn run(client: Rc<Client>, query: &Query, signal: Option<AbortSignal>) -> Promise {
     let body = request::body(query);
-    let mut retry = 0;
-    loop {
-        let (error, retry_after) = match attempt(query.endpoint, &body, client, signal).await {
-            Ok(result) => return Ok(result),
-            Err(failed) => failed,
-        };
-        let wait = (error.is_retryable() && retry < config.max_retries)
-            .then(|| delay_ms(retry, retry_after, random()))
-            .flatten();
-        match (wait, error) {
-            (Some(ms), _) => transport::sleep(ms, signal).await?,
-            (None, Error::NetworkError { detail, .. }) => {
-                return Err(Error::NetworkError {
-                    detail,
-                    attempts: retry + 1,
-                })
-            }
-            (None, error) => return Err(error),
+    let mut parts = Some((client, body, signal));
+    Promise::new(&mut |resolve, reject| {
+        if let Some((client, body, signal)) = parts.take() {
+            send(Rc::new(RefCell::new(Call {
+                client,
+                endpoint: query.endpoint,
+                body,
+                signal,
+                resolve,
+                reject,
+                retry: 0,
+                pause: None,
+            })));
         }
-        retry += 1;
+    })
+}
+
+/// Starts an attempt.
+fn send(call: Shared) {
+    let sent = {
+        let c = call.borrow();
+        Attempt::send(
+            &c.client.fetcher,
+            c.endpoint,
+            &c.body,
+            c.client.config.timeout_ms,
+            c.signal.as_ref(),
+        )
+    };
+    match sent {
+        Ok((attempt, fetched)) => {
+            let step = InFlight {
+                call,
+                attempt,
+                answer: (0, None),
+            };
+            transport::when_settled(&fetched, step, on_response);
+        }
+        Err(error) => failed(call, error, None),
     }
 }
 
-/// One attempt; a failure comes with the server's `Retry-After` in seconds.
-async fn attempt(
-    endpoint: Endpoint,
-    body: &str,
-    client: &Client,
-    signal: Option<&AbortSignal>,
-) -> Result<JsValue, (Error, Option<f64>)> {
-    let answer = transport::send(
-        &client.fetcher,
-        endpoint,
-        body,
-        client.config.timeout_ms,
-        signal,
-    )
-    .await
-    .map_err(|e| (e, None))?;
-    let retry_after = answer
-        .retry_after
-        .as_deref()
-        .and_then(|v| parse_retry_after(v, now_ms()));
-    let bytes = copy_bytes(&answer.body);
-    let shape = classify(answer.status, &bytes, retry_after).map_err(|e| (e, retry_after))?;
+/// `fetch` settled: read the status, then wait for the body.
+fn on_response(mut step: InFlight, outcome: Result<JsValue, JsValue>) {
+    let head = {
+        let signal = &step.call.borrow().signal;
+        step.attempt.head(outcome, signal.as_ref())
+    };
+    match head {
+        Ok(head) => {
+            let retry_after = head
+                .retry_after
+                .as_deref()
+                .and_then(|v| parse_retry_after(v, now_ms()));
+            step.answer = (head.status, retry_after);
+            transport::when_settled(&head.body, step, on_body);
+        }
+        Err(error) => {
+            drop(step.attempt);
+            failed(step.call, error, None);
+        }
+    }
+}
+
+/// The body arrived (or failed): classify the answer and finish or retry.
+fn on_body(step: InFlight, outcome: Result<JsValue, JsValue>) {
+    let InFlight {
+        call,
+        attempt,
+        answer: (status, retry_after),
+    } = step;
+    let body = attempt.body(outcome, call.borrow().signal.as_ref());
+    // The attempt ends here, and with it its timeout and abort listener.
+    drop(attempt);
+    let body = match body {
+        Ok(body) => body,
+        Err(error) => return failed(call, error, None),
+    };
+    let bytes = copy_bytes(&body);
+    let shape = match classify(status, &bytes, retry_after) {
+        Ok(shape) => shape,
+        Err(error) => return failed(call, error, retry_after),
+    };
     drop(bytes);
-    backlinks_result(&client.decoder, answer.status, &answer.body, &shape).map_err(|e| (e, None))
+    let result = backlinks_result(&call.borrow().client.decoder, status, &body, &shape);
+    finish(&call, result);
+}
+
+/// An attempt failed with `error`: wait and try again when that may help,
+/// else end the call. `retry_after` is the server's, in seconds.
+fn failed(call: Shared, error: Error, retry_after: Option<f64>) {
+    let (wait, retry) = {
+        let c = call.borrow();
+        let may_retry = error.is_retryable() && c.retry < c.client.config.max_retries;
+        let wait = may_retry
+            .then(|| delay_ms(c.retry, retry_after, random()))
+            .flatten();
+        (wait, c.retry)
+    };
+    let error = match (wait, error) {
+        (Some(ms), _) => return pause(call, ms),
+        (None, Error::NetworkError { detail, .. }) => Error::NetworkError {
+            detail,
+            attempts: retry + 1,
+        },
+        (None, error) => error,
+    };
+    finish(&call, Err(error));
+}
+
+/// Waits `ms` before the next attempt, unless the caller aborts first.
+fn pause(call: Shared, ms: f64) {
+    let signal = call.borrow().signal.clone();
+    if signal.as_ref().is_some_and(AbortSignal::aborted) {
+        return finish(&call, Err(Error::Aborted));
+    }
+    let (pause, ended) = Pause::start(ms, signal.as_ref());
+    call.borrow_mut().pause = pause;
+    transport::when_settled(&ended, call, on_paused);
+}
+
+/// The pause ended: at the timer (next attempt) or at the caller's abort.
+fn on_paused(call: Shared, _: Result<JsValue, JsValue>) {
+    let aborted = {
+        let mut c = call.borrow_mut();
+        c.pause = None;
+        c.retry += 1;
+        c.signal.as_ref().is_some_and(AbortSignal::aborted)
+    };
+    if aborted {
+        finish(&call, Err(Error::Aborted));
+    } else {
+        send(call);
+    }
+}
+
+/// Settles the call's promise.
+fn finish(call: &Shared, result: Result<JsValue, Error>) {
+    let c = call.borrow();
+    let _ = match result {
+        Ok(value) => c.resolve.call1(&JsValue::UNDEFINED, &value),
+        Err(error) => c.reject.call1(&JsValue::UNDEFINED, &JsValue::from(error)),
+    };
 }
 
 /// The bytes of `array`, copied into wasm memory. `Uint8Array::to_vec`

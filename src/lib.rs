@@ -94,11 +94,10 @@ impl BacklinksClient {
             Ok((fields, signal)) => (Query::from_fields(endpoint, &fields), signal),
             Err(e) => (Err(e), None),
         };
-        let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let query = checked?;
-            Ok(client::run(&client, &query, signal.as_ref()).await?)
-        })
+        match checked {
+            Ok(query) => client::run(self.client.clone(), &query, signal),
+            Err(error) => Promise::reject(&error.into()),
+        }
     }
 }
 

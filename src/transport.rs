@@ -10,7 +10,6 @@ use crate::request::{self, Endpoint};
 use js_sys::{Function, JsString, Object, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, Response};
 
 #[wasm_bindgen]
@@ -38,6 +37,12 @@ extern "C" {
     fn set_body(this: &FetchInit, body: &str);
     #[wasm_bindgen(method, setter)]
     fn set_signal(this: &FetchInit, signal: &AbortSignal);
+}
+
+#[wasm_bindgen(module = "/js/settle.js")]
+extern "C" {
+    /// `promise.then((v) => step(true, v), (e) => step(false, e))`.
+    fn settle(promise: &Promise, step: &JsValue);
 }
 
 /// What every request of one client shares, made into JS values once when
@@ -72,16 +77,6 @@ impl Fetcher {
             abort: Closure::new(|controller: AbortController| controller.abort()),
         }
     }
-}
-
-/// A 2xx-or-not answer with its whole body read.
-pub struct Answer {
-    /// The HTTP status.
-    pub status: u16,
-    /// The `Retry-After` header, when present; read only for non-2xx answers.
-    pub retry_after: Option<String>,
-    /// The body as a JS `Uint8Array` (for the host's JSON.parse).
-    pub body: Uint8Array,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -153,95 +148,170 @@ impl Drop for Timer {
     }
 }
 
-/// Sends one request to `endpoint` with `body` and reads the whole answer,
-/// within `timeout_ms`. The caller's `signal` aborts the request at any point.
-pub async fn send(
-    fetcher: &Fetcher,
-    endpoint: Endpoint,
-    body: &str,
-    timeout_ms: u32,
-    signal: Option<&AbortSignal>,
-) -> Result<Answer, Error> {
-    let fail = |detail: String| Error::NetworkError {
-        detail,
-        attempts: 1,
-    };
-    let controller =
-        AbortController::new().map_err(|_| fail("AbortController is missing".into()))?;
-    let _timer = Timer::abort_after(fetcher, timeout_ms as f64, &controller);
-    let _watch = signal.map(|s| {
-        let controller = controller.clone();
-        AbortWatch::new(s, move || controller.abort())
+/// Calls `next(state, outcome)` once `promise` settles, with `Ok(value)` or
+/// `Err(reason)`. This is how a call waits, instead of an async executor:
+/// one JS function per wait, which frees itself when `settle` calls it
+/// (always exactly once), and no task queue or waker in between.
+pub fn when_settled<T: 'static>(
+    promise: &Promise,
+    state: T,
+    next: fn(T, Result<JsValue, JsValue>),
+) {
+    let step = Closure::once_into_js(move |fulfilled: bool, value: JsValue| {
+        next(state, if fulfilled { Ok(value) } else { Err(value) })
     });
-    // Which of the three ended a failed attempt: the caller, the timer (the
-    // only other thing that aborts the controller), or the network.
-    let why = |detail: String| {
-        if signal.is_some_and(AbortSignal::aborted) {
-            Error::Aborted
-        } else if controller.signal().aborted() {
-            Error::Timeout { timeout_ms }
-        } else {
-            fail(detail)
-        }
-    };
-
-    let init: FetchInit = Object::new().unchecked_into();
-    init.set_method(&fetcher.method);
-    init.set_headers(&fetcher.headers);
-    init.set_body(body);
-    init.set_signal(&controller.signal());
-    let url = match endpoint {
-        Endpoint::Page => &fetcher.page_url,
-        Endpoint::Unique => &fetcher.unique_url,
-    };
-    // fetch(url, init), not fetch(new Request(...)): no Request object to clone
-    // (undici clones it) and none whose collection would cut the signal off
-    // from the fetch mid-body in Node (undici#4068).
-    let response: Response = JsFuture::from(fetch_with_init(url, &init))
-        .await
-        .map_err(|e| why(describe(&e)))?
-        .dyn_into()
-        .map_err(|_| fail("fetch resolved to something that is not a Response".into()))?;
-    let status = response.status();
-    let retry_after = if (200..300).contains(&status) {
-        None
-    } else {
-        response.headers().get("retry-after").ok().flatten()
-    };
-    let body = response.array_buffer().map_err(|e| why(describe(&e)))?;
-    let body = JsFuture::from(body).await.map_err(|e| why(describe(&e)))?;
-    Ok(Answer {
-        status,
-        retry_after,
-        body: Uint8Array::new(&body),
-    })
+    settle(promise, &step);
 }
 
-/// Waits `ms`, or fails with [`Error::Aborted`] as soon as `signal` aborts.
-pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Error> {
-    let mut settle: Option<(Function, Function)> = None;
-    let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-    // `Promise::new` runs its executor before it returns, so `settle` is
-    // always set. Were it not, retrying at once is the harmless way out
-    // (and an `expect` would link the panic formatting code).
-    let Some((resolve, reject)) = settle else {
-        return Ok(());
-    };
-    let _timer = Timer::new(ms, move || {
-        let _ = resolve.call0(&JsValue::UNDEFINED);
-    });
-    let _watch = signal.map(|s| {
-        AbortWatch::new(s, move || {
-            let _ = reject.call0(&JsValue::UNDEFINED);
-        })
-    });
-    if signal.is_some_and(AbortSignal::aborted) {
-        return Err(Error::Aborted);
+/// One request in flight: its `AbortController`, the timeout that aborts
+/// it, and the link from the caller's signal. Dropping it clears the timer
+/// and the listener.
+pub struct Attempt {
+    controller: AbortController,
+    timeout_ms: u32,
+    _timer: Timer,
+    _watch: Option<AbortWatch>,
+}
+
+/// What `fetch` resolved to, before its body is read.
+pub struct Head {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Retry-After` header, when present; read only for non-2xx answers.
+    pub retry_after: Option<String>,
+    /// `response.arrayBuffer()`.
+    pub body: Promise,
+}
+
+impl Attempt {
+    /// Sends one request to `endpoint` with `body`, to be answered within
+    /// `timeout_ms`; the caller's `signal` aborts it at any point. Returns
+    /// the attempt and `fetch`'s promise.
+    pub fn send(
+        fetcher: &Fetcher,
+        endpoint: Endpoint,
+        body: &str,
+        timeout_ms: u32,
+        signal: Option<&AbortSignal>,
+    ) -> Result<(Attempt, Promise), Error> {
+        let controller =
+            AbortController::new().map_err(|_| network("AbortController is missing".into()))?;
+        let init: FetchInit = Object::new().unchecked_into();
+        init.set_method(&fetcher.method);
+        init.set_headers(&fetcher.headers);
+        init.set_body(body);
+        init.set_signal(&controller.signal());
+        let url = match endpoint {
+            Endpoint::Page => &fetcher.page_url,
+            Endpoint::Unique => &fetcher.unique_url,
+        };
+        let attempt = Attempt {
+            _timer: Timer::abort_after(fetcher, timeout_ms as f64, &controller),
+            _watch: signal.map(|s| {
+                let controller = controller.clone();
+                AbortWatch::new(s, move || controller.abort())
+            }),
+            controller,
+            timeout_ms,
+        };
+        // fetch(url, init), not fetch(new Request(...)): no Request object to
+        // clone (undici clones it) and none whose collection would cut the
+        // signal off from the fetch mid-body in Node (undici#4068).
+        Ok((attempt, fetch_with_init(url, &init)))
     }
-    JsFuture::from(promise)
-        .await
-        .map(drop)
-        .map_err(|_| Error::Aborted)
+
+    /// Status, `Retry-After` and the body's promise from what `fetch` settled with.
+    pub fn head(
+        &self,
+        outcome: Result<JsValue, JsValue>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Head, Error> {
+        let response: Response = outcome
+            .map_err(|e| self.failure(&e, signal))?
+            .dyn_into()
+            .map_err(|_| network("fetch resolved to something that is not a Response".into()))?;
+        let status = response.status();
+        let retry_after = if (200..300).contains(&status) {
+            None
+        } else {
+            response.headers().get("retry-after").ok().flatten()
+        };
+        let body = response
+            .array_buffer()
+            .map_err(|e| self.failure(&e, signal))?;
+        Ok(Head {
+            status,
+            retry_after,
+            body,
+        })
+    }
+
+    /// The body's bytes from what `arrayBuffer()` settled with.
+    pub fn body(
+        &self,
+        outcome: Result<JsValue, JsValue>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Uint8Array, Error> {
+        outcome
+            .map(|buffer| Uint8Array::new(&buffer))
+            .map_err(|e| self.failure(&e, signal))
+    }
+
+    /// Which of the three ended the attempt with `reason`: the caller, the
+    /// timer (the only other thing that aborts the controller), or the network.
+    fn failure(&self, reason: &JsValue, signal: Option<&AbortSignal>) -> Error {
+        if signal.is_some_and(AbortSignal::aborted) {
+            Error::Aborted
+        } else if self.controller.signal().aborted() {
+            Error::Timeout {
+                timeout_ms: self.timeout_ms,
+            }
+        } else {
+            network(describe(reason))
+        }
+    }
+}
+
+/// A network error of one attempt (the retry loop sets the final count).
+fn network(detail: String) -> Error {
+    Error::NetworkError {
+        detail,
+        attempts: 1,
+    }
+}
+
+/// The wait between two attempts: a timer, and a listener that ends the
+/// wait early when the caller's signal aborts. Dropping it clears both.
+pub struct Pause {
+    _timer: Timer,
+    _watch: Option<AbortWatch>,
+}
+
+impl Pause {
+    /// A wait of `ms`, and the promise that resolves when it ends (at the
+    /// timer or at the caller's abort).
+    pub fn start(ms: f64, signal: Option<&AbortSignal>) -> (Option<Pause>, Promise) {
+        let mut pause = None;
+        let promise = Promise::new(&mut |resolve: Function, _reject| {
+            let on_abort = resolve.clone();
+            pause = Some(Pause {
+                _timer: Timer::new(ms, move || {
+                    let _ = resolve.call0(&JsValue::UNDEFINED);
+                }),
+                _watch: signal.map(|s| {
+                    AbortWatch::new(s, move || {
+                        let _ = on_abort.call0(&JsValue::UNDEFINED);
+                    })
+                }),
+            });
+        });
+        // `Promise::new` runs its executor before it returns, so `pause` is
+        // always set; were it not, not waiting is the harmless way out.
+        match pause {
+            Some(pause) => (Some(pause), promise),
+            None => (None, Promise::resolve(&JsValue::UNDEFINED)),
+        }
+    }
 }
 
 /// A JS exception in words: `name: message` for errors, else its string form.
