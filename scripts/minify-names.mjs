@@ -39,7 +39,7 @@ function replaceOrFail(pattern, replacement, what) {
 
 // The glue hands the .wasm one object per import module: `import0` for its
 // own functions, and `import1`... for JS snippets whose functions the .wasm
-// imports directly (js/settle.js). After minifying there is one module: the
+// imports directly (js/transport.js). After minifying there is one module: the
 // snippets' functions join `import0` under their short names.
 const regexp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const oldModules = new Set(map.imports.map(([module]) => module));

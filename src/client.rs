@@ -15,7 +15,7 @@ use crate::prelude::*;
 use crate::request::{self, Endpoint};
 use crate::response::classify;
 use crate::retry::{delay_ms, parse_retry_after};
-use crate::transport::{self, now_ms, random, Attempt, Pause};
+use crate::transport::{self, now_ms, random, Attempt, Head, Pause, Step};
 use alloc::rc::Rc;
 use core::cell::RefCell;
 use js_sys::{Function, Promise, Uint8Array};
@@ -100,18 +100,18 @@ fn send(call: Shared) {
             &c.body,
             c.client.config.timeout_ms,
             c.signal.as_ref(),
+            |attempt| {
+                let in_flight = InFlight {
+                    call: call.clone(),
+                    attempt,
+                    answer: (0, None),
+                };
+                Step::new(in_flight, on_response)
+            },
         )
     };
-    match sent {
-        Ok((attempt, fetched)) => {
-            let step = InFlight {
-                call,
-                attempt,
-                answer: (0, None),
-            };
-            transport::when_settled(&fetched, step, on_response);
-        }
-        Err(error) => failed(call, error, None),
+    if let Err(error) = sent {
+        failed(call, error, None);
     }
 }
 
@@ -122,13 +122,19 @@ fn on_response(mut step: InFlight, outcome: Result<JsValue, JsValue>) {
         step.attempt.head(outcome, signal.as_ref())
     };
     match head {
-        Ok(head) => {
-            let retry_after = head
-                .retry_after
+        Ok(Head {
+            status,
+            retry_after,
+            response,
+        }) => {
+            let retry_after = retry_after
                 .as_deref()
                 .and_then(|v| parse_retry_after(v, now_ms()));
-            step.answer = (head.status, retry_after);
-            transport::when_settled(&head.body, step, on_body);
+            step.answer = (status, retry_after);
+            let client = step.call.borrow().client.clone();
+            client
+                .fetcher
+                .read_body(&response, Step::new(step, on_body));
         }
         Err(error) => {
             drop(step.attempt);
@@ -191,7 +197,10 @@ fn pause(call: Shared, ms: f64) {
     }
     let (pause, ended) = Pause::start(ms, signal.as_ref());
     call.borrow_mut().pause = pause;
-    transport::when_settled(&ended, call, on_paused);
+    let client = call.borrow().client.clone();
+    client
+        .fetcher
+        .when_settled(&ended, Step::new(call, on_paused));
 }
 
 /// The pause ended: at the timer (next attempt) or at the caller's abort.

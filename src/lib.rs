@@ -23,6 +23,7 @@ extern crate alloc;
 /// What `std`'s prelude gives and `no_std` lacks, for every module.
 mod prelude {
     pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
     pub use alloc::string::{String, ToString};
     pub use alloc::vec;
     pub use alloc::vec::Vec;

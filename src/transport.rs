@@ -21,28 +21,28 @@ extern "C" {
     fn set_timeout_with(handler: &Function, ms: f64, controller: &AbortController) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
-    /// The global `fetch` (never `window.fetch`): Node, browsers and workerd alike.
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch_with_init(url: &JsString, init: &FetchInit) -> Promise;
-
-    /// The `init` argument of `fetch`. Its fields are set by name in the
-    /// generated glue, so no field name crosses from wasm on each call.
-    #[wasm_bindgen(extends = Object)]
-    type FetchInit;
-    #[wasm_bindgen(method, setter)]
-    fn set_method(this: &FetchInit, method: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_headers(this: &FetchInit, headers: &Object);
-    #[wasm_bindgen(method, setter)]
-    fn set_body(this: &FetchInit, body: &str);
-    #[wasm_bindgen(method, setter)]
-    fn set_signal(this: &FetchInit, signal: &AbortSignal);
 }
 
-#[wasm_bindgen(module = "/js/settle.js")]
+#[wasm_bindgen(module = "/js/transport.js")]
 extern "C" {
-    /// `promise.then((v) => step(true, v), (e) => step(false, e))`.
-    fn settle(promise: &Promise, step: &JsValue);
+    /// `promise.then((v) => dispatch(step, true, v), (e) => dispatch(step, false, e))`.
+    fn settle(promise: &Promise, dispatch: &Function, step: usize);
+    /// The global `fetch` (never `window.fetch`: Node, browsers and workerd
+    /// alike) of `url` with `{ method, headers, body, signal }`, then `settle`.
+    /// The body goes as bytes (a form body is ASCII): a string would be
+    /// decoded from wasm memory, only for `fetch` to encode it again.
+    fn send(
+        url: &JsString,
+        method: &JsValue,
+        headers: &Object,
+        body: &[u8],
+        controller: &AbortController,
+        dispatch: &Function,
+        step: usize,
+    );
+    /// `response.arrayBuffer()`, then `settle`.
+    #[wasm_bindgen(js_name = readBody)]
+    fn read_body(response: &Response, dispatch: &Function, step: usize);
 }
 
 /// What every request of one client shares, made into JS values once when
@@ -55,6 +55,8 @@ pub struct Fetcher {
     headers: Object,
     /// Aborts the controller `setTimeout` passes it; one for all calls.
     abort: Closure<dyn FnMut(AbortController)>,
+    /// Runs a [`Step`] with what its promise settled with; one for all calls.
+    dispatch: Closure<dyn FnMut(usize, bool, JsValue)>,
 }
 
 impl Fetcher {
@@ -75,7 +77,56 @@ impl Fetcher {
             method: JsValue::from_str(request::METHOD),
             headers,
             abort: Closure::new(|controller: AbortController| controller.abort()),
+            dispatch: Closure::new(|step: usize, fulfilled: bool, value: JsValue| {
+                // SAFETY: `step` is the address `Step::new` leaked, and
+                // js/transport.js passes each address back exactly once.
+                let next = unsafe { Box::from_raw(step as *mut Next) };
+                next(if fulfilled { Ok(value) } else { Err(value) });
+            }),
         }
+    }
+
+    /// The JS function that runs a [`Step`].
+    fn dispatch(&self) -> &Function {
+        self.dispatch.as_ref().unchecked_ref()
+    }
+
+    /// Runs `step` when `promise` settles.
+    pub fn when_settled(&self, promise: &Promise, step: Step) {
+        settle(promise, self.dispatch(), step.into_raw());
+    }
+
+    /// Reads the body of `response`, then runs `step`.
+    pub fn read_body(&self, response: &Response, step: Step) {
+        read_body(response, self.dispatch(), step.into_raw());
+    }
+}
+
+/// What a [`Step`] does with the outcome of the promise it waits on.
+type Next = Box<dyn FnOnce(Result<JsValue, JsValue>)>;
+
+/// A step of a call: what runs, with its state, when the promise it waits on
+/// settles: `next(state, Ok(value))` or `next(state, Err(reason))`.
+///
+/// This is how a call waits, instead of an async executor: the step goes to
+/// JS as a plain address, and the client's one `dispatch` function runs it.
+/// No JS function is made per wait (a wasm-bindgen closure per wait, each
+/// registered for finalization, cost more than the rest of a call's
+/// crossings together), and there is no task queue or waker in between.
+pub struct Step(Next);
+
+impl Step {
+    /// A step that calls `next(state, outcome)`.
+    pub fn new<T: 'static>(state: T, next: fn(T, Result<JsValue, JsValue>)) -> Self {
+        Step(Box::new(move |outcome| next(state, outcome)))
+    }
+
+    /// Leaks the step as an address for JS; `dispatch` takes it back. A
+    /// step whose promise never settled would stay leaked, but every
+    /// promise a call waits on settles: the timeout aborts a request, and a
+    /// pause ends at its timer.
+    fn into_raw(self) -> usize {
+        Box::into_raw(Box::new(self.0)) as usize
     }
 }
 
@@ -148,21 +199,6 @@ impl Drop for Timer {
     }
 }
 
-/// Calls `next(state, outcome)` once `promise` settles, with `Ok(value)` or
-/// `Err(reason)`. This is how a call waits, instead of an async executor:
-/// one JS function per wait, which frees itself when `settle` calls it
-/// (always exactly once), and no task queue or waker in between.
-pub fn when_settled<T: 'static>(
-    promise: &Promise,
-    state: T,
-    next: fn(T, Result<JsValue, JsValue>),
-) {
-    let step = Closure::once_into_js(move |fulfilled: bool, value: JsValue| {
-        next(state, if fulfilled { Ok(value) } else { Err(value) })
-    });
-    settle(promise, &step);
-}
-
 /// One request in flight: its `AbortController`, the timeout that aborts
 /// it, and the link from the caller's signal. Dropping it clears the timer
 /// and the listener.
@@ -179,28 +215,25 @@ pub struct Head {
     pub status: u16,
     /// The `Retry-After` header, when present; read only for non-2xx answers.
     pub retry_after: Option<String>,
-    /// `response.arrayBuffer()`.
-    pub body: Promise,
+    /// The response, whose body [`Fetcher::read_body`] reads.
+    pub response: Response,
 }
 
 impl Attempt {
     /// Sends one request to `endpoint` with `body`, to be answered within
-    /// `timeout_ms`; the caller's `signal` aborts it at any point. Returns
-    /// the attempt and `fetch`'s promise.
+    /// `timeout_ms`; the caller's `signal` aborts it at any point. `then`
+    /// makes, from the attempt (which it keeps until the attempt ends), the
+    /// [`Step`] that gets what `fetch` settled with.
     pub fn send(
         fetcher: &Fetcher,
         endpoint: Endpoint,
         body: &str,
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
-    ) -> Result<(Attempt, Promise), Error> {
+        then: impl FnOnce(Attempt) -> Step,
+    ) -> Result<(), Error> {
         let controller =
             AbortController::new().map_err(|_| network("AbortController is missing".into()))?;
-        let init: FetchInit = Object::new().unchecked_into();
-        init.set_method(&fetcher.method);
-        init.set_headers(&fetcher.headers);
-        init.set_body(body);
-        init.set_signal(&controller.signal());
         let url = match endpoint {
             Endpoint::Page => &fetcher.page_url,
             Endpoint::Unique => &fetcher.unique_url,
@@ -211,16 +244,27 @@ impl Attempt {
                 let controller = controller.clone();
                 AbortWatch::new(s, move || controller.abort())
             }),
-            controller,
+            controller: controller.clone(),
             timeout_ms,
         };
         // fetch(url, init), not fetch(new Request(...)): no Request object to
         // clone (undici clones it) and none whose collection would cut the
         // signal off from the fetch mid-body in Node (undici#4068).
-        Ok((attempt, fetch_with_init(url, &init)))
+        let step = then(attempt).into_raw();
+        let dispatch = fetcher.dispatch();
+        send(
+            url,
+            &fetcher.method,
+            &fetcher.headers,
+            body.as_bytes(),
+            &controller,
+            dispatch,
+            step,
+        );
+        Ok(())
     }
 
-    /// Status, `Retry-After` and the body's promise from what `fetch` settled with.
+    /// Status and `Retry-After` from what `fetch` settled with.
     pub fn head(
         &self,
         outcome: Result<JsValue, JsValue>,
@@ -236,13 +280,10 @@ impl Attempt {
         } else {
             response.headers().get("retry-after").ok().flatten()
         };
-        let body = response
-            .array_buffer()
-            .map_err(|e| self.failure(&e, signal))?;
         Ok(Head {
             status,
             retry_after,
-            body,
+            response,
         })
     }
 

@@ -225,7 +225,7 @@ after(async () => {
 
 test('the glue driven here fits the .wasm the Node entry loads, as the entry does', () => {
   // Every import the .wasm asks for is defined in both files: as a glue
-  // function, or as a JS snippet's function (js/settle.js) joined in by name.
+  // function, or as a JS snippet's function (js/transport.js) joined in by name.
   const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(WASM_PATH))).map((i) => i.name);
   const defines = (text, name) => new RegExp(`[\\s,{]${name.replace(/\$/g, '\\$')}: (function|[\\w$.]+,)`).test(text);
   const glueText = readFileSync(GLUE_PATH, 'utf8');

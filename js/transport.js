@@ -1,0 +1,43 @@
+// The JS half of src/transport.rs: what the Rust side calls to send a request
+// and to wait for a promise. Each is one call from wasm where the same work
+// through generated bindings took several (an object, four property sets,
+// fetch, then, a closure); on a path that runs cold between network events,
+// every call across costs about a microsecond.
+//
+// A step is a plain number (the address of a Rust step); `dispatch` is the
+// client's one wasm function that runs it. Each step is passed to
+// `dispatch` exactly once: that frees it.
+
+// Runs `dispatch(step, true, value)` or `dispatch(step, false, reason)` when
+// `promise` settles.
+export function settle(promise, dispatch, step) {
+  promise.then(
+    (value) => dispatch(step, true, value),
+    (reason) => dispatch(step, false, reason),
+  );
+}
+
+// `fetch(url, init)` with the parts Rust built (`headers` is an object made
+// once per client), aborted through `controller`; then `settle`. `body` is a
+// view of wasm memory: copied before anything else runs. A `fetch` that
+// throws instead of rejecting is settled as a rejection too.
+export function send(url, method, headers, body, controller, dispatch, step) {
+  let fetched;
+  try {
+    fetched = fetch(url, { method, headers, body: body.slice(), signal: controller.signal });
+  } catch (error) {
+    fetched = Promise.reject(error);
+  }
+  settle(fetched, dispatch, step);
+}
+
+// `response.arrayBuffer()`, then `settle`.
+export function readBody(response, dispatch, step) {
+  let read;
+  try {
+    read = response.arrayBuffer();
+  } catch (error) {
+    read = Promise.reject(error);
+  }
+  settle(read, dispatch, step);
+}
