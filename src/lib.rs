@@ -10,9 +10,10 @@
 //! - [`error`] holds the one error type and its single conversion to JS.
 //!
 //! Those modules hold no JS types and are tested natively. The rest touches
-//! JS: `transport` (fetch, abort, timers), `js_values` (reading arguments,
-//! building results), `client` (one call with its retries) and the
-//! `#[wasm_bindgen]` exports below.
+//! JS: `transport` (fetch, abort, timers, with its JS half in
+//! `js/transport.js`), `js_values` (reading arguments, building results),
+//! `client` (one call with its retries, as a state machine on promise
+//! callbacks) and the `#[wasm_bindgen]` exports below.
 //!
 //! [Keywords Everywhere API]: https://api.keywordseverywhere.com
 #![deny(missing_docs)]
