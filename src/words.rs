@@ -16,7 +16,7 @@ macro_rules! text {
     }};
 }
 
-/// The `String` that [`text!`] appends to.
+/// The `String` that `text!` appends to.
 pub struct Text(pub String);
 
 impl Text {

@@ -1,0 +1,98 @@
+// When the runtime itself misbehaves, rather than the server: a `fetch` that
+// throws instead of returning a promise, that resolves to something that is
+// not a Response, or a Response whose `arrayBuffer` throws. Each call must
+// still reject (never throw, never hang) with a network_error that says what
+// happened, after the same attempts as any network error. The global `fetch`
+// is replaced for each test and put back after it.
+//
+// Run: node --test tests/js/runtime-faults.test.mjs
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { BacklinksClient, KeywordsEverywhereError } from 'keywords-everywhere-backlinks';
+
+const realFetch = globalThis.fetch;
+afterEach(() => {
+  globalThis.fetch = realFetch;
+});
+
+const KEY = 'ke_runtime_faults_secret_key';
+const PARAMS = { page: 'https://example.org/', num: 5 };
+const client = () => new BacklinksClient({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9', maxRetries: 1, timeoutMs: 1000 });
+
+/** Replaces `fetch` with `impl`, counting its calls. */
+function stubFetch(impl) {
+  const calls = [];
+  globalThis.fetch = (url, init) => {
+    calls.push({ url, init });
+    return impl(url, init);
+  };
+  return calls;
+}
+
+/** The call's rejection; fails if it throws synchronously or resolves. */
+async function rejection(call) {
+  let promise;
+  assert.doesNotThrow(() => { promise = call(); }, 'the call threw instead of rejecting');
+  const outcome = await promise.then((value) => ({ value }), (error) => ({ error }));
+  assert.ok(outcome.error, `resolved with ${JSON.stringify(outcome.value)}`);
+  assert.ok(outcome.error instanceof KeywordsEverywhereError, String(outcome.error));
+  assert.ok(!outcome.error.message.includes(KEY), 'the key is in the message');
+  return outcome.error;
+}
+
+test('a fetch that throws synchronously: network_error after every attempt', async () => {
+  const calls = stubFetch(() => {
+    throw new TypeError('fetch is broken here');
+  });
+  const error = await rejection(() => client().getPageBacklinks(PARAMS));
+  assert.equal(error.code, 'network_error');
+  assert.match(error.message, /TypeError: fetch is broken here/);
+  assert.match(error.message, /after 2 attempts/);
+  assert.equal(calls.length, 2);
+});
+
+test('fetch resolving to something that is not a Response: network_error', async () => {
+  const calls = stubFetch(async () => ({ status: 200, arrayBuffer: async () => new ArrayBuffer(0) }));
+  const error = await rejection(() => client().getPageBacklinks(PARAMS));
+  assert.equal(error.code, 'network_error');
+  assert.match(error.message, /not a Response/);
+  assert.equal(calls.length, 2);
+});
+
+test('a Response whose arrayBuffer throws synchronously: network_error', async () => {
+  const calls = stubFetch(async () => {
+    const response = new Response('{"data":[]}', { status: 200 });
+    response.arrayBuffer = () => {
+      throw new RangeError('no body for you');
+    };
+    return response;
+  });
+  const error = await rejection(() => client().getPageBacklinks(PARAMS));
+  assert.equal(error.code, 'network_error');
+  assert.match(error.message, /RangeError: no body for you/);
+  assert.equal(calls.length, 2);
+});
+
+test('the request fetch gets: URL, method, headers, form body bytes and a live signal', async () => {
+  const calls = stubFetch(async () => new Response('{"data":[],"credits_consumed":0,"time_taken":0.1}', { status: 200 }));
+  const result = await client().getUniquePageBacklinks({ page: 'https://example.org/a b?x=1&y=é', num: 7 });
+  assert.deepEqual(result, { data: [], credits_consumed: 0, time_taken: 0.1 });
+  assert.equal(calls.length, 1);
+  const [{ url, init }] = calls;
+  assert.equal(url, 'http://127.0.0.1:9/v1/get_unique_page_backlinks');
+  assert.equal(init.method, 'POST');
+  assert.deepEqual(init.headers, {
+    Accept: 'application/json',
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Authorization: `Bearer ${KEY}`,
+  });
+  // The body is a copy, not a view of wasm memory that later calls reuse.
+  assert.ok(init.body instanceof Uint8Array);
+  assert.notEqual(init.body.buffer.byteLength, 0);
+  assert.ok(!(init.body.buffer instanceof SharedArrayBuffer));
+  assert.equal(init.body.byteLength, init.body.buffer.byteLength);
+  const sent = new TextDecoder().decode(init.body);
+  assert.equal(sent, new URLSearchParams({ page: 'https://example.org/a b?x=1&y=é', num: '7' }).toString());
+  assert.ok(init.signal instanceof AbortSignal);
+  assert.equal(init.signal.aborted, false);
+});
