@@ -510,6 +510,52 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads an item written as the API writes them: the five fields in
+    /// order, each a string, nothing else (white space allowed). Each key is
+    /// one byte comparison instead of a token to read and look up, which
+    /// makes a large body's scan about twice as fast. `false`, with the
+    /// cursor left anywhere, for any other item, valid or not: the general
+    /// walk then reads it from the start, so results and errors are the same
+    /// either way.
+    #[inline(always)]
+    fn canonical_item(&mut self) -> bool {
+        const KEYS: [&[u8]; 5] = [
+            b"\"anchor_text\"",
+            b"\"domain_source\"",
+            b"\"domain_target\"",
+            b"\"url_source\"",
+            b"\"url_target\"",
+        ];
+        let mut opening = b'{';
+        for key in KEYS {
+            if self.peek() != Some(opening) {
+                return false;
+            }
+            opening = b',';
+            self.i += 1;
+            self.ws();
+            if !self.rest().starts_with(key) {
+                return false;
+            }
+            self.i += key.len();
+            self.ws();
+            if self.peek() != Some(b':') {
+                return false;
+            }
+            self.i += 1;
+            self.ws();
+            if self.peek() != Some(b'"') || self.string().is_err() {
+                return false;
+            }
+            self.ws();
+        }
+        if self.peek() != Some(b'}') {
+            return false;
+        }
+        self.i += 1;
+        true
+    }
+
     /// The `data` array: objects whose documented fields are strings or null.
     fn data(&mut self) -> Result<BacklinksShape, ShapeError> {
         match self.peek() {
@@ -533,6 +579,12 @@ impl<'a> Reader<'a> {
                 }
                 None => return Err(r.early_end()),
             }
+            let start = r.i;
+            if r.canonical_item() {
+                shape.items += 1;
+                return Ok(());
+            }
+            r.i = start;
             // Per field: was its last occurrence a string?
             let mut is_string = [false; 5];
             r.object(|r, key| {
@@ -639,6 +691,64 @@ mod tests {
         scan_backlinks(body.as_bytes()).expect_err(body)
     }
     const FULL: &str = r#"{"anchor_text":"a","domain_source":"b","domain_target":"c","url_source":"d","url_target":"e"}"#;
+
+    #[test]
+    fn items_as_the_api_writes_them_and_any_other_way() {
+        let fields = |v: [&str; 5]| {
+            format!(
+                r#"{{"anchor_text":{},"domain_source":{},"domain_target":{},"url_source":{},"url_target":{}}}"#,
+                v[0], v[1], v[2], v[3], v[4]
+            )
+        };
+        let body = |item: &str| format!(r#"{{"data":[{item},{item}]}}"#);
+        let canonical = fields(["\"a\"", "\"b\"", "\"c\"", "\"d\"", "\"e\\u00e9\""]);
+        assert_eq!(
+            ok(&body(&canonical)),
+            BacklinksShape {
+                items: 2,
+                fill: vec![]
+            }
+        );
+        let pretty = canonical
+            .replace(':', " :\n ")
+            .replace(',', " ,\n\t")
+            .replace('{', "{ ");
+        assert_eq!(
+            ok(&body(&pretty)),
+            BacklinksShape {
+                items: 2,
+                fill: vec![]
+            }
+        );
+        // Not the API's form: the general walk decides, with the same results.
+        let reordered = r#"{"url_target":"e","anchor_text":"a","domain_source":"b","domain_target":"c","url_source":"d"}"#;
+        assert_eq!(ok(&body(reordered)).fill, vec![]);
+        let with_null = fields(["\"a\"", "\"b\"", "\"c\"", "\"d\"", "null"]);
+        assert_eq!(ok(&body(&with_null)).fill, vec![(0, 4), (1, 4)]);
+        let extra = canonical.replace('}', r#","rank":1}"#);
+        assert_eq!(
+            ok(&body(&extra)),
+            BacklinksShape {
+                items: 2,
+                fill: vec![]
+            }
+        );
+        let escaped_key = canonical.replace("url_source", "url\\u005fsource");
+        assert_eq!(ok(&body(&escaped_key)).fill, vec![]);
+        let number = fields(["\"a\"", "\"b\"", "7", "\"d\"", "\"e\""]);
+        assert_eq!(
+            err(&body(&number)),
+            "`data[0].domain_target` is a number, not a string"
+        );
+        let control = fields(["\"a\"", "\"b\"", "\"c\"", "\"d\u{1}\"", "\"e\""]);
+        let at = body(&control).find('\u{1}').unwrap();
+        assert_eq!(
+            err(&body(&control)),
+            format!("invalid JSON at byte {at}: a control character inside a string")
+        );
+        let cut = &body(&canonical)[..40];
+        assert!(err(cut).starts_with("the JSON ends early"), "{}", err(cut));
+    }
 
     #[test]
     fn documented_shape() {
