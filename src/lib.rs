@@ -91,13 +91,10 @@ impl BacklinksClient {
     /// Checks `params` now, so later changes to the object cannot alter a
     /// call that costs credits, then runs the call; never throws.
     fn lookup(&self, endpoint: Endpoint, params: JsValue) -> Promise {
-        let read = js_values::read_fields(&params, "params");
-        let (checked, signal) = match read {
-            Ok((fields, signal)) => (Query::from_fields(endpoint, &fields), signal),
-            Err(e) => (Err(e), None),
-        };
+        let checked = js_values::read_fields(&params, "params")
+            .and_then(|(fields, signal)| Ok((Query::from_fields(endpoint, &fields)?, signal)));
         match checked {
-            Ok(query) => client::run(self.client.clone(), &query, signal),
+            Ok((query, signal)) => client::run(self.client.clone(), &query, signal),
             Err(error) => Promise::reject(&error.into()),
         }
     }
