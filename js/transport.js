@@ -17,27 +17,24 @@ export function settle(promise, dispatch, step) {
   );
 }
 
+// The promise `start()` returns, or a rejected one when it throws instead.
+function started(start) {
+  try {
+    return start();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 // `fetch(url, init)` with the parts Rust built (`headers` is an object made
 // once per client), aborted through `controller`; then `settle`. `body` is a
-// view of wasm memory: copied before anything else runs. A `fetch` that
-// throws instead of rejecting is settled as a rejection too.
+// view of wasm memory: copied before anything else runs.
 export function send(url, method, headers, body, controller, dispatch, step) {
-  let fetched;
-  try {
-    fetched = fetch(url, { method, headers, body: body.slice(), signal: controller.signal });
-  } catch (error) {
-    fetched = Promise.reject(error);
-  }
+  const fetched = started(() => fetch(url, { method, headers, body: body.slice(), signal: controller.signal }));
   settle(fetched, dispatch, step);
 }
 
 // `response.arrayBuffer()`, then `settle`.
 export function readBody(response, dispatch, step) {
-  let read;
-  try {
-    read = response.arrayBuffer();
-  } catch (error) {
-    read = Promise.reject(error);
-  }
-  settle(read, dispatch, step);
+  settle(started(() => response.arrayBuffer()), dispatch, step);
 }

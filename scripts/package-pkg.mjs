@@ -3,7 +3,7 @@
 // README. wasm-bindgen writes no exports map, so this script is where it lives.
 //
 // Each entry is one self-contained ES module (esbuild joins the entry, the
-// wasm-bindgen glue and js/error.js): loading one file instead of three
+// wasm-bindgen glue and the js/ snippets): loading one file instead of three
 // takes about 2.5 ms off a cold start in Node. The glue and snippets/ stay
 // in pkg/ for the memory test and the benchmark, but are not published.
 import { build } from 'esbuild';
