@@ -519,25 +519,23 @@ impl<'a> Reader<'a> {
     /// either way.
     #[inline(always)]
     fn canonical_item(&mut self) -> bool {
-        const KEYS: [&[u8]; 5] = [
-            b"\"anchor_text\"",
-            b"\"domain_source\"",
-            b"\"domain_target\"",
-            b"\"url_source\"",
-            b"\"url_target\"",
-        ];
         let mut opening = b'{';
-        for key in KEYS {
+        for field in BACKLINK_FIELDS {
             if self.peek() != Some(opening) {
                 return false;
             }
             opening = b',';
             self.i += 1;
             self.ws();
-            if !self.rest().starts_with(key) {
+            let quoted = self
+                .rest()
+                .strip_prefix(b"\"")
+                .and_then(|r| r.strip_prefix(field.as_bytes()))
+                .and_then(|r| r.strip_prefix(b"\""));
+            if quoted.is_none() {
                 return false;
             }
-            self.i += key.len();
+            self.i += field.len() + 2;
             self.ws();
             if self.peek() != Some(b':') {
                 return false;
