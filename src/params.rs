@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::prelude::*;
 use crate::request::Endpoint;
 use crate::url::parse_http_url;
-use crate::words::{number, quote, Text};
+use crate::words::{number, quote, trim_end_char, Text};
 use core::fmt;
 
 /// The API's own address, used when `baseUrl` is left out.
@@ -328,11 +328,7 @@ fn base_url(v: &Value) -> Result<String, Error> {
             "the API must be called over https, or the key would travel in clear text",
         ));
     }
-    let mut s = s.as_str();
-    while let Some(shorter) = s.strip_suffix('/') {
-        s = shorter;
-    }
-    Ok(s.into())
+    Ok(trim_end_char(s, '/').into())
 }
 
 /// One checked backlinks lookup.

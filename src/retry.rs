@@ -2,6 +2,7 @@
 //! full jitter, or the server's `Retry-After`.
 
 use crate::prelude::*;
+use crate::words::contains_bytes;
 
 /// First backoff ceiling, in milliseconds; it doubles on each retry.
 pub const BASE_DELAY_MS: f64 = 500.0;
@@ -53,7 +54,7 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
     // Split with closures: `str`'s char searchers cost kilobytes of .wasm.
     let separator = |c: char| matches!(c, ' ' | ',' | '-');
     for token in s.split(separator).filter(|t| !t.is_empty()) {
-        if token.bytes().any(|b| b == b':') {
+        if contains_bytes(token, ":") {
             let hms: Vec<u32> = token
                 .split(is_colon)
                 .map(|p| p.parse().ok())

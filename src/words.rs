@@ -87,32 +87,40 @@ impl Piece for usize {
 }
 
 /// Appends `n` in decimal.
+fn push_decimal(n: u64, out: &mut Text) {
+    push_digits(n, 10, 1, &mut out.0);
+}
+
+/// Appends `n` in base `radix` (2 to 16, lower-case digits), with zeros in
+/// front up to `width` digits.
 #[inline(never)]
-fn push_decimal(mut n: u64, out: &mut Text) {
-    let mut digits = [0u8; 20];
+fn push_digits(mut n: u64, radix: u64, width: usize, out: &mut String) {
+    let mut digits = [b'0'; 64];
     let mut len = 0;
     for slot in digits.iter_mut().rev() {
-        *slot = b'0' + (n % 10) as u8;
+        // `get`, not indexing: an index check would link `core::fmt`.
+        *slot = *b"0123456789abcdef"
+            .get((n % radix) as usize)
+            .unwrap_or(&b'?');
         len += 1;
-        n /= 10;
+        n /= radix;
         if n == 0 {
             break;
         }
     }
+    let len = len.max(width).min(digits.len());
     for &d in digits.iter().skip(digits.len() - len) {
-        out.0.push(char::from(d));
+        out.push(char::from(d));
     }
 }
 
-/// `n` in decimal, at least `width` digits (zeros in front).
-fn decimal(n: u64, width: usize) -> String {
-    let mut out = Text::new();
-    push_decimal(n, &mut out);
-    let zeros = width.saturating_sub(out.0.len());
-    let mut padded = String::with_capacity(zeros + out.0.len());
-    padded.extend(core::iter::repeat_n('0', zeros));
-    padded.push_str(&out.0);
-    padded
+/// `s` without the copies of `c` it ends with. `str::trim_end_matches`
+/// would link a char searcher.
+pub fn trim_end_char(mut s: &str, c: char) -> &str {
+    while let Some(shorter) = s.strip_suffix(c) {
+        s = shorter;
+    }
+    s
 }
 
 /// Whether `needle` occurs in `haystack`, byte for byte. `str::contains`
@@ -139,7 +147,7 @@ pub fn quote(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             c if c.is_control() => {
                 out.push_str("\\u{");
-                out.push_str(&hex(c as u32));
+                push_digits(u64::from(c), 16, 1, &mut out);
                 out.push('}');
             }
             c => out.push(c),
@@ -147,19 +155,6 @@ pub fn quote(s: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// `n` in lower-case hexadecimal.
-fn hex(mut n: u32) -> String {
-    let mut digits = Vec::new();
-    loop {
-        digits.push(b"0123456789abcdef"[(n % 16) as usize]);
-        n /= 16;
-        if n == 0 {
-            break;
-        }
-    }
-    digits.iter().rev().map(|&d| d as char).collect()
 }
 
 /// A number as JS would print it for the common cases: integers exactly,
@@ -195,12 +190,9 @@ pub fn number(n: f64) -> String {
     if frac == 0 {
         return text!(sign, whole);
     }
-    let frac = decimal(frac, 6);
-    let mut frac = frac.as_str();
-    while let Some(shorter) = frac.strip_suffix('0') {
-        frac = shorter;
-    }
-    text!(sign, whole, ".", frac)
+    let mut digits = String::new();
+    push_digits(frac, 10, 6, &mut digits);
+    text!(sign, whole, ".", trim_end_char(&digits, '0'))
 }
 
 #[cfg(test)]
