@@ -27,10 +27,9 @@ function started(start) {
 }
 
 // `fetch(url, init)` with the parts Rust built (`headers` is an object made
-// once per client), aborted through `controller`; then `settle`. `body` is a
-// view of wasm memory: copied before anything else runs.
+// once per client), aborted through `controller`; then `settle`.
 export function send(url, method, headers, body, controller, dispatch, step) {
-  const fetched = started(() => fetch(url, { method, headers, body: body.slice(), signal: controller.signal }));
+  const fetched = started(() => fetch(url, { method, headers, body, signal: controller.signal }));
   settle(fetched, dispatch, step);
 }
 
