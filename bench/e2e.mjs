@@ -12,16 +12,18 @@ export function median(xs) {
 /**
  * Each sample times `batch` calls in a row and counts their mean: pages
  * without cross-origin isolation see `performance.now()` in steps of 0.1 ms,
- * too coarse for one 2 ms call.
- * @param {{ pkg: { getPageBacklinks: Function }, plain: { getPageBacklinks: Function } }} clients
+ * too coarse for one 2 ms call. `clients` holds `pkg` and `plain`, and may
+ * hold more (each is measured the same way, in a rotating order).
+ * @param {Record<string, { getPageBacklinks: Function }>} clients
  * @param {{ num: number, rounds: number, warmup: number, page: string, batch?: number }} plan
  */
 export async function compare(clients, { num, rounds, warmup, page, batch = 1 }) {
-  const times = { pkg: [], plain: [] };
+  const names = Object.keys(clients);
+  const times = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < warmup + rounds; i++) {
-    // Alternate which goes first, so neither always runs on a warmer path.
-    const order = i % 2 ? ['plain', 'pkg'] : ['pkg', 'plain'];
-    for (const name of order) {
+    // Rotate which goes first, so none always runs on a warmer path.
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(i + j) % names.length];
       const t0 = performance.now();
       for (let b = 0; b < batch; b++) {
         const r = await clients[name].getPageBacklinks({ page, num });
@@ -31,7 +33,6 @@ export async function compare(clients, { num, rounds, warmup, page, batch = 1 })
       if (i >= warmup) times[name].push(dt);
     }
   }
-  const pkg = median(times.pkg);
-  const plain = median(times.plain);
-  return { num, rounds, batch, pkgMs: pkg, plainMs: plain, ratio: pkg / plain };
+  const ms = Object.fromEntries(names.map((name) => [name, median(times[name])]));
+  return { num, rounds, batch, ms, pkgMs: ms.pkg, plainMs: ms.plain, ratio: ms.pkg / ms.plain };
 }

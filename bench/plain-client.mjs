@@ -58,3 +58,38 @@ export class PlainClient {
     return checkBody(await response.json());
   }
 }
+
+/**
+ * Not the baseline: the same client with the package's per-attempt timeout
+ * (an AbortController whose signal `fetch` gets, a timer, cleared at the
+ * end), so that the bench shows what a timeout costs by itself. The
+ * baseline's method above stays as it was.
+ */
+export class PlainClientWithTimeout extends PlainClient {
+  constructor({ timeoutMs, ...rest }) {
+    super(rest);
+    this.timeoutMs = timeoutMs;
+  }
+
+  async getPageBacklinks({ page, num }) {
+    checkParams(page, num);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      const response = await fetch(`${this.baseUrl}/v1/get_page_backlinks`, {
+        method: 'POST',
+        headers: {
+          accept: 'application/json',
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Bearer ${this.apiKey}`,
+        },
+        body: new URLSearchParams({ page, num: String(num) }),
+        signal: controller.signal,
+      });
+      if (!response.ok) throw new Error(`http ${response.status}`);
+      return checkBody(await response.json());
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

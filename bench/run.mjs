@@ -10,7 +10,7 @@ import { startStandIn, TEST_KEYS } from '../stand-in/server.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
 import { launchChromium } from '../tests/support/chromium.mjs';
 import { compare, median } from './e2e.mjs';
-import { PlainClient } from './plain-client.mjs';
+import { PlainClient, PlainClientWithTimeout } from './plain-client.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const pkgDir = `${root}pkg/`;
@@ -41,13 +41,17 @@ function sizes() {
 
 function printRow(where, r) {
   console.log(`${where.padEnd(9)} num=${String(r.num).padEnd(5)}  package ${r.pkgMs.toFixed(2).padStart(7)} ms   plain JS ${r.plainMs.toFixed(2).padStart(7)} ms   ratio ${r.ratio.toFixed(3)}  (median of ${r.rounds}${r.batch > 1 ? ` samples of ${r.batch} calls` : ''})`);
+  // Not the target: the same plain client with the package's timeout.
+  const timed = r.ms.timed;
+  console.log(`${''.padEnd(20)} plain JS + timeout ${timed.toFixed(2).padStart(7)} ms: timeout alone ${(timed / r.plainMs).toFixed(3)}x plain; package ${(r.pkgMs / timed).toFixed(3)}x it`);
 }
 
 async function nodeCalls(standIn) {
   const pkg = new BacklinksClient({ apiKey: TEST_KEYS.valid, baseUrl: standIn.url, maxRetries: 0 });
   const plain = new PlainClient({ apiKey: TEST_KEYS.valid, baseUrl: standIn.url });
+  const timed = new PlainClientWithTimeout({ apiKey: TEST_KEYS.valid, baseUrl: standIn.url, timeoutMs: 30000 });
   const out = [];
-  for (const plan of PLAN) out.push(await compare({ pkg, plain }, plan));
+  for (const plan of PLAN) out.push(await compare({ pkg, plain, timed }, plan));
   return out;
 }
 
