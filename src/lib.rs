@@ -12,8 +12,8 @@
 //! Those modules hold no JS types and are tested natively. The rest touches
 //! JS: `transport` (fetch, abort, timers, with its JS half in
 //! `js/transport.js`), `js_values` (reading arguments, building results),
-//! `client` (one call with its retries, as a state machine on promise
-//! callbacks) and the `#[wasm_bindgen]` exports below.
+//! `client` (one call with its retries, as a state machine over attempts and
+//! waits) and the `#[wasm_bindgen]` exports below.
 //!
 //! [Keywords Everywhere API]: https://api.keywordseverywhere.com
 #![deny(missing_docs)]

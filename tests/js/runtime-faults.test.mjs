@@ -1,6 +1,6 @@
 // When the runtime itself misbehaves, rather than the server: a `fetch` that
 // throws instead of returning a promise, that resolves to something that is
-// not a Response, or a Response whose `arrayBuffer` throws. Each call must
+// not a Response, or a Response whose `arrayBuffer`, status or headers throw. Each call must
 // still reject (never throw, never hang) with a network_error that says what
 // happened, after the same attempts as any network error. The global `fetch`
 // is replaced for each test and put back after it.
@@ -70,6 +70,31 @@ test('a Response whose arrayBuffer throws synchronously: network_error', async (
   const error = await rejection(() => client().getPageBacklinks(PARAMS));
   assert.equal(error.code, 'network_error');
   assert.match(error.message, /RangeError: no body for you/);
+  assert.equal(calls.length, 2);
+});
+
+test('a Response whose status or headers throw: network_error, each attempt reported once', async () => {
+  class NoStatus extends Response {
+    get status() {
+      throw new RangeError('no status either');
+    }
+  }
+  let calls = stubFetch(async () => new NoStatus('{}'));
+  let error = await rejection(() => client().getPageBacklinks(PARAMS));
+  assert.equal(error.code, 'network_error');
+  assert.match(error.message, /RangeError: no status either/);
+  assert.match(error.message, /after 2 attempts/);
+  assert.equal(calls.length, 2);
+
+  // A non-2xx answer's Retry-After is read from the headers.
+  calls = stubFetch(async () => {
+    const response = new Response('{}', { status: 503 });
+    Object.defineProperty(response, 'headers', { get() { throw new TypeError('headers are gone'); } });
+    return response;
+  });
+  error = await rejection(() => client().getPageBacklinks(PARAMS));
+  assert.equal(error.code, 'network_error');
+  assert.match(error.message, /TypeError: headers are gone/);
   assert.equal(calls.length, 2);
 });
 
