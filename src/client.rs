@@ -79,11 +79,10 @@ pub fn run(client: Rc<Client>, query: &Query, signal: Option<AbortSignal>) -> Pr
 
 /// Starts an attempt.
 fn send(call: Shared) {
-    let client = call.client.clone();
-    client.fetcher.attempt(
+    call.client.fetcher.attempt(
         call.endpoint,
         &call.body,
-        client.config.timeout_ms,
+        call.client.config.timeout_ms,
         call.signal.as_ref(),
         Step::new(call.clone(), on_attempt),
     );
@@ -140,8 +139,7 @@ fn pause(call: Shared, ms: f64) {
     if aborted(&call) {
         return finish(&call, Err(Error::Aborted));
     }
-    let client = call.client.clone();
-    client
+    call.client
         .fetcher
         .wait(ms, call.signal.as_ref(), Step::new(call.clone(), on_paused));
 }
