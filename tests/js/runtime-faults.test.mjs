@@ -1,8 +1,8 @@
 // When the runtime itself misbehaves, rather than the server: a `fetch` that
 // throws instead of returning a promise, that resolves to something that is
-// not a Response, or a Response whose `arrayBuffer`, status or headers throw. Each call must
-// still reject (never throw, never hang) with a network_error that says what
-// happened, after the same attempts as any network error. The global `fetch`
+// not a Response, or a Response whose `arrayBuffer`, status or headers throw.
+// Each call must still reject (never throw, never hang) with a network_error
+// that says what happened, after the same attempts as any network error. The global `fetch`
 // is replaced for each test and put back after it.
 //
 // Run: node --test tests/js/runtime-faults.test.mjs
