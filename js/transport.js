@@ -1,33 +1,36 @@
-// The JS half of src/transport.rs: one attempt (fetch, its timeout, the
-// caller's abort, the body) and the wait between two attempts. Rust builds
-// every part of the request and decides everything about the answer; this
-// only runs the runtime's fetch, timers and abort listeners, and reports once
-// how the attempt ended.
+// The JS half of src/transport.rs: a call's promise, one attempt (fetch, its
+// timeout, the caller's abort, the body) and the wait between two attempts.
+// Rust builds every part of the request and decides everything about the
+// answer; this only runs the runtime's promise, fetch, timers and abort
+// listeners, and reports once how each attempt or wait ended.
 //
 // Driven from wasm, one attempt took about a dozen calls across (controller,
 // timer, fetch, status, body, clearTimeout) and a call back per settled
-// promise; here it takes one of each. Measured: the same call time, and a
-// .wasm 1.2 KB gzip smaller, without the Rust timer, listener and closure
-// types that each step needed.
+// promise; here it takes one of each. The promise is made here too, so that
+// a call needs no Rust closure to make it, and no call across to settle it.
 //
 // A step is a plain number (the address of a Rust step); `dispatch` is the
 // client's one wasm function that runs it: `dispatch(step, ended, status,
-// retryAfter, value)`. Each step is passed to `dispatch` exactly once: that
-// frees it.
+// retryAfter, value, size, call)`. Each step is passed to `dispatch` exactly
+// once: that frees it. `call` holds the call's `resolve` and `reject`; Rust
+// passes it back with each later attempt or wait of the same call, and the
+// step returns what settles it (see `settle`).
+
+import { KeywordsEverywhereError } from './error.js';
 
 // How an attempt ended: the `ended` argument of `dispatch`. The same numbers
 // are `Ended`'s in src/transport.rs.
-const ANSWERED = 0; // status, retryAfter (non-2xx only) and the body's ArrayBuffer
+const ANSWERED = 0; // status, retryAfter (non-2xx only), the body's ArrayBuffer and its size
 const ABORTED = 1; // the caller's signal aborted it
 const TIMED_OUT = 2; // the timeout aborted it
 const FAILED = 3; // the network (or the runtime) failed: value is the reason
 const NOT_A_RESPONSE = 4; // fetch resolved to something that is not a Response
 const WAITED = 5; // a wait ended (at its timer or at the caller's abort)
 
-// The promise `start()` returns, or a rejected one when it throws instead.
-function started(start) {
+// The promise `begin()` returns, or a rejected one when it throws instead.
+function started(begin) {
   try {
-    return start();
+    return begin();
   } catch (error) {
     return Promise.reject(error);
   }
@@ -38,15 +41,40 @@ function timeUp(controller) {
   controller.abort();
 }
 
+// Runs `step` with how its attempt or wait ended, then settles `call` with
+// what the step returned: a result resolves it, a KeywordsEverywhereError
+// rejects it, and undefined means another attempt or wait is under way.
+// Should the wasm side throw (a bug), the call rejects with that rather
+// than never settling.
+function settle(call, dispatch, step, ended, status, retryAfter, value, size) {
+  let outcome;
+  try {
+    outcome = dispatch(step, ended, status, retryAfter, value, size, call);
+  } catch (error) {
+    call.reject(error);
+    return;
+  }
+  if (outcome instanceof KeywordsEverywhereError) call.reject(outcome);
+  else if (outcome !== undefined) call.resolve(outcome);
+}
+
+// Starts a call: its promise, and its first attempt (see `attempt`).
+export function start(url, method, headers, body, timeoutMs, signal, dispatch, step) {
+  return new Promise((resolve, reject) => {
+    attempt({ resolve, reject }, url, method, headers, body, timeoutMs, signal, dispatch, step);
+  });
+}
+
 // Sends `fetch(url, { method, headers, body, signal })` (`headers` is an
 // object made once per client), aborted after `timeoutMs` or when the
 // caller's `signal` (or undefined) aborts, then reads the body; reports how
 // it ended with one `dispatch`. Never throws.
-export function attempt(url, method, headers, body, timeoutMs, signal, dispatch, step) {
+export function attempt(call, url, method, headers, body, timeoutMs, signal, dispatch, step) {
   let controller;
   let timer;
   let status = 0;
   let retryAfter;
+  let size = 0;
   let done = false;
   const onAbort = () => controller.abort();
   // Exactly once, whatever throws where.
@@ -55,14 +83,17 @@ export function attempt(url, method, headers, body, timeoutMs, signal, dispatch,
     done = true;
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
-    dispatch(step, ended, status, retryAfter, value);
+    settle(call, dispatch, step, ended, status, retryAfter, value, size);
   };
   const failed = (reason) => end(signal?.aborted ? ABORTED : controller?.signal.aborted ? TIMED_OUT : FAILED, reason);
   const onResponse = (response) => {
     if (!(response instanceof Response)) return end(NOT_A_RESPONSE);
     status = response.status;
     if (status < 200 || status > 299) retryAfter = response.headers.get('retry-after') ?? undefined;
-    started(() => response.arrayBuffer()).then((buffer) => end(ANSWERED, buffer), failed);
+    started(() => response.arrayBuffer()).then((buffer) => {
+      size = buffer instanceof ArrayBuffer ? buffer.byteLength : 0;
+      end(ANSWERED, buffer);
+    }, failed);
   };
   try {
     controller = new AbortController();
@@ -81,13 +112,13 @@ export function attempt(url, method, headers, body, timeoutMs, signal, dispatch,
 }
 
 // Waits `ms`, or less when the caller's `signal` (or undefined) aborts first;
-// then `dispatch(step, WAITED)`. Never throws.
-export function wait(ms, signal, dispatch, step) {
+// then runs `step` with WAITED. Never throws.
+export function wait(call, ms, signal, dispatch, step) {
   let timer;
   const end = () => {
     clearTimeout(timer);
     signal?.removeEventListener('abort', end);
-    dispatch(step, WAITED, 0, undefined, undefined);
+    settle(call, dispatch, step, WAITED, 0, undefined, undefined, 0);
   };
   timer = setTimeout(end, ms);
   signal?.addEventListener('abort', end);

@@ -7,16 +7,16 @@
 //! it ends. That spares the .wasm the executor and the generated future.
 
 use crate::error::Error;
-use crate::js_values::{backlinks_result, TextDecoder};
+use crate::js_values::{backlinks_result, body_bytes};
 use crate::params::{ClientConfig, Query};
 use crate::prelude::*;
 use crate::request::{self, Endpoint};
 use crate::response::classify;
 use crate::retry::{delay_ms, parse_retry_after};
-use crate::transport::{self, now_ms, random, Ended, Step};
+use crate::transport::{self, now_ms, random, CallHandle, Ended, Outcome, Step};
 use alloc::rc::Rc;
 use core::cell::Cell;
-use js_sys::{Function, Promise, Uint8Array};
+use js_sys::Promise;
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
@@ -24,8 +24,8 @@ use web_sys::AbortSignal;
 pub struct Client {
     /// The checked options.
     pub config: ClientConfig,
-    /// Decodes answer bodies for the host's `JSON.parse`.
-    pub decoder: TextDecoder,
+    /// The wasm memory, which answer bodies are copied into.
+    pub memory: JsValue,
     /// The JS values every request of this client shares.
     pub fetcher: transport::Fetcher,
 }
@@ -35,21 +35,19 @@ impl Client {
     pub fn new(config: ClientConfig) -> Self {
         Client {
             fetcher: transport::Fetcher::new(&config),
-            decoder: TextDecoder::new(),
+            memory: wasm_bindgen::memory(),
             config,
         }
     }
 }
 
 /// One call in flight. The step of its attempt or wait holds it; when the
-/// call has settled its promise, nothing does, and it is dropped.
+/// call has settled, nothing does, and it is dropped.
 struct Call {
     client: Rc<Client>,
     endpoint: Endpoint,
     body: String,
     signal: Option<AbortSignal>,
-    resolve: Function,
-    reject: Function,
     /// Retries made so far.
     retry: Cell<u32>,
 }
@@ -60,26 +58,26 @@ type Shared = Rc<Call>;
 /// `config.max_retries` times. The promise resolves to the result object or
 /// rejects with a `KeywordsEverywhereError`.
 pub fn run(client: Rc<Client>, query: &Query, signal: Option<AbortSignal>) -> Promise {
-    let body = request::body(query);
-    let mut parts = Some((client, body, signal));
-    Promise::new(&mut |resolve, reject| {
-        if let Some((client, body, signal)) = parts.take() {
-            send(Rc::new(Call {
-                client,
-                endpoint: query.endpoint,
-                body,
-                signal,
-                resolve,
-                reject,
-                retry: Cell::new(0),
-            }));
-        }
-    })
+    let call = Rc::new(Call {
+        client,
+        endpoint: query.endpoint,
+        body: request::body(query),
+        signal,
+        retry: Cell::new(0),
+    });
+    call.client.fetcher.start(
+        call.endpoint,
+        &call.body,
+        call.client.config.timeout_ms,
+        call.signal.as_ref(),
+        Step::new(call.clone(), on_attempt),
+    )
 }
 
-/// Starts an attempt.
-fn send(call: Shared) {
+/// Starts another attempt.
+fn send(call: Shared, handle: &CallHandle) {
     call.client.fetcher.attempt(
+        handle,
         call.endpoint,
         &call.body,
         call.client.config.timeout_ms,
@@ -89,97 +87,72 @@ fn send(call: Shared) {
 }
 
 /// The attempt ended: classify the answer and finish, or retry.
-fn on_attempt(call: Shared, ended: Ended) {
-    let (status, retry_after, body) = match ended {
+fn on_attempt(call: Shared, ended: Ended, handle: CallHandle) -> Outcome {
+    let (status, retry_after, body, size) = match ended {
         Ended::Answered {
             status,
             retry_after,
             body,
-        } => (status, retry_after, body),
+            size,
+        } => (status, retry_after, body, size),
         other => {
             let error = other.into_error(call.client.config.timeout_ms);
-            return failed(call, error, None);
+            return failed(call, error, None, handle);
         }
     };
     let retry_after = retry_after
         .as_deref()
         .and_then(|v| parse_retry_after(v, now_ms()));
-    let body = Uint8Array::new(&body);
-    let bytes = copy_bytes(&body);
+    let bytes = body_bytes(&call.client.memory, &body, size);
     let shape = match classify(status, &bytes, retry_after) {
         Ok(shape) => shape,
-        Err(error) => return failed(call, error, retry_after),
+        Err(error) => return failed(call, error, retry_after, handle),
     };
     drop(bytes);
-    let result = backlinks_result(&call.client.decoder, status, &body, &shape);
-    finish(&call, result);
+    Some(backlinks_result(status, &body, &shape))
 }
 
 /// An attempt failed with `error`: wait and try again when that may help,
 /// else end the call. `retry_after` is the server's, in seconds.
-fn failed(call: Shared, error: Error, retry_after: Option<f64>) {
+fn failed(call: Shared, error: Error, retry_after: Option<f64>, handle: CallHandle) -> Outcome {
     let retry = call.retry.get();
     let may_retry = error.is_retryable() && retry < call.client.config.max_retries;
     let wait = may_retry
         .then(|| delay_ms(retry, retry_after, random()))
         .flatten();
-    let error = match (wait, error) {
-        (Some(ms), _) => return pause(call, ms),
-        (None, Error::NetworkError { detail, .. }) => Error::NetworkError {
+    match (wait, error) {
+        (Some(ms), _) => pause(call, ms, handle),
+        (None, Error::NetworkError { detail, .. }) => Some(Err(Error::NetworkError {
             detail,
             attempts: retry + 1,
-        },
-        (None, error) => error,
-    };
-    finish(&call, Err(error));
+        })),
+        (None, error) => Some(Err(error)),
+    }
 }
 
 /// Waits `ms` before the next attempt, unless the caller aborts first.
-fn pause(call: Shared, ms: f64) {
+fn pause(call: Shared, ms: f64, handle: CallHandle) -> Outcome {
     if aborted(&call) {
-        return finish(&call, Err(Error::Aborted));
+        return Some(Err(Error::Aborted));
     }
+    let step = Step::new(call.clone(), on_paused);
     call.client
         .fetcher
-        .wait(ms, call.signal.as_ref(), Step::new(call.clone(), on_paused));
+        .wait(&handle, ms, call.signal.as_ref(), step);
+    None
 }
 
 /// The wait ended: at its timer (next attempt) or at the caller's abort.
-fn on_paused(call: Shared, _: Ended) {
+fn on_paused(call: Shared, _: Ended, handle: CallHandle) -> Outcome {
     call.retry.set(call.retry.get() + 1);
     if aborted(&call) {
-        finish(&call, Err(Error::Aborted));
-    } else {
-        send(call);
+        return Some(Err(Error::Aborted));
     }
+    send(call, &handle);
+    None
 }
 
 /// Whether the caller's signal has aborted.
 fn aborted(call: &Call) -> bool {
     call.signal.as_ref().is_some_and(AbortSignal::aborted)
-}
-
-/// Settles the call's promise.
-fn finish(call: &Call, result: Result<JsValue, Error>) {
-    let _ = match result {
-        Ok(value) => call.resolve.call1(&JsValue::UNDEFINED, &value),
-        Err(error) => call
-            .reject
-            .call1(&JsValue::UNDEFINED, &JsValue::from(error)),
-    };
-}
-
-/// The bytes of `array`, copied into wasm memory. `Uint8Array::to_vec`
-/// would do, but its length `assert_eq!` links the panic formatting code.
-fn copy_bytes(array: &Uint8Array) -> Vec<u8> {
-    let len = array.length() as usize;
-    let mut bytes = Vec::with_capacity(len);
-    // SAFETY: the view covers exactly the `len` bytes of spare capacity, and
-    // nothing allocates (which could move or grow memory) before `set` has
-    // filled them; only then is the length set.
-    unsafe {
-        Uint8Array::view_mut_raw(bytes.as_mut_ptr(), len).set(array, 0);
-        bytes.set_len(len);
-    }
-    bytes
 }

@@ -6,60 +6,26 @@ use crate::json::BacklinksShape;
 use crate::params::{Fields, Value};
 use crate::prelude::*;
 use crate::words::contains_bytes;
-use js_sys::{Array, JsString, Object, Reflect, Uint8Array};
+use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-// The body's text never enters wasm memory: it is decoded and parsed by the
-// host and stays a JS string (js-sys' and web-sys' bindings would copy it in
-// and out as a Rust `String`, 2 x 2 MB at num=10000).
-#[wasm_bindgen]
+// The body's text never enters wasm memory: js/values.js decodes and parses
+// it with the host's TextDecoder and JSON.parse, and it stays a JS string
+// (js-sys' and web-sys' bindings would copy it in and out as a Rust
+// `String`, 2 x 2 MB at num=10000). Only its bytes come in, for the scanner.
+#[wasm_bindgen(module = "/js/values.js")]
 extern "C" {
-    /// The host's `TextDecoder` (UTF-8); one per client.
-    pub type TextDecoder;
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> TextDecoder;
-    #[wasm_bindgen(method)]
-    fn decode(this: &TextDecoder, bytes: &Uint8Array) -> JsString;
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn json_parse(text: &JsString) -> Result<Body, JsValue>;
-
-    // Typed views of plain objects: the glue reads and writes the fields by
-    // name, so no field name crosses from wasm. None of these can throw: the
-    // objects are fresh, or come from JSON.parse, which makes no accessors.
-
-    /// A parsed answer body, checked by the scanner.
-    type Body;
-    #[wasm_bindgen(method, getter)]
-    fn data(this: &Body) -> Array;
-    #[wasm_bindgen(method, getter)]
-    fn credits_consumed(this: &Body) -> JsValue;
-    #[wasm_bindgen(method, getter)]
-    fn time_taken(this: &Body) -> JsValue;
-
-    /// One backlink of `data`.
-    type Item;
-    #[wasm_bindgen(method, setter)]
-    fn set_anchor_text(this: &Item, value: &str);
-    #[wasm_bindgen(method, setter)]
-    fn set_domain_source(this: &Item, value: &str);
-    #[wasm_bindgen(method, setter)]
-    fn set_domain_target(this: &Item, value: &str);
-    #[wasm_bindgen(method, setter)]
-    fn set_url_source(this: &Item, value: &str);
-    #[wasm_bindgen(method, setter)]
-    fn set_url_target(this: &Item, value: &str);
-
-    /// What a call resolves to: `{ data, credits_consumed, time_taken }`.
-    #[wasm_bindgen(extends = Object)]
-    type BacklinksResult;
-    #[wasm_bindgen(method, setter)]
-    fn set_data(this: &BacklinksResult, value: &Array);
-    #[wasm_bindgen(method, setter)]
-    fn set_credits_consumed(this: &BacklinksResult, value: f64);
-    #[wasm_bindgen(method, setter)]
-    fn set_time_taken(this: &BacklinksResult, value: f64);
+    /// Copies the first `size` bytes of the `ArrayBuffer` `body` to `ptr`
+    /// in the wasm `memory`; returns `size`, or 0 when `body` is shorter.
+    #[wasm_bindgen(js_name = copyInto)]
+    fn copy_into(memory: &JsValue, ptr: *mut u8, size: u32, body: &JsValue) -> u32;
+    /// `{ data, credits_consumed, time_taken }` from a checked body, with
+    /// the `fill` fields (item index, field number pairs) set to `""`;
+    /// throws when the body is not JSON after all.
+    #[wasm_bindgen(js_name = backlinksResult, catch)]
+    fn result_of(body: &JsValue, fill: &[u32]) -> Result<JsValue, JsValue>;
 }
 
 /// Reads an options object into [`Fields`], and keeps its `signal` field
@@ -166,36 +132,35 @@ fn type_name(v: &JsValue) -> &'static str {
     }
 }
 
+/// The `size` bytes of the `ArrayBuffer` `body`, copied into wasm memory
+/// with one call across.
+pub fn body_bytes(memory: &JsValue, body: &JsValue, size: u32) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(size as usize);
+    if size > 0 {
+        let copied = copy_into(memory, bytes.as_mut_ptr(), size, body).min(size);
+        // SAFETY: copyInto has filled the first `copied` bytes of the `size`
+        // bytes of spare capacity, and nothing allocated in between (which
+        // could have moved or grown the memory).
+        unsafe { bytes.set_len(copied as usize) };
+    }
+    bytes
+}
+
 /// Builds `{ data, credits_consumed, time_taken }` from a body that
 /// [`crate::json::scan_backlinks`] has checked: the host's `JSON.parse` makes
 /// the objects, then the fields the shape lists are set to `""`.
 pub fn backlinks_result(
-    decoder: &TextDecoder,
     status: u16,
-    body: &Uint8Array,
+    body: &JsValue,
     shape: &BacklinksShape,
 ) -> Result<JsValue, Error> {
-    let invalid = |detail: &str| Error::InvalidResponse {
+    let fill: Vec<u32> = shape
+        .fill
+        .iter()
+        .flat_map(|&(item, field)| [item, u32::from(field)])
+        .collect();
+    result_of(body, &fill).map_err(|_| Error::InvalidResponse {
         status,
-        detail: detail.into(),
-    };
-    let text = decoder.decode(body);
-    let parsed = json_parse(&text).map_err(|_| invalid("the body is not valid JSON"))?;
-    let data = parsed.data();
-    for &(item, field) in &shape.fill {
-        let item: Item = data.get(item).unchecked_into();
-        // In the order of `json::BACKLINK_FIELDS`.
-        match field {
-            0 => item.set_anchor_text(""),
-            1 => item.set_domain_source(""),
-            2 => item.set_domain_target(""),
-            3 => item.set_url_source(""),
-            _ => item.set_url_target(""),
-        }
-    }
-    let result: BacklinksResult = Object::new().unchecked_into();
-    result.set_data(&data);
-    result.set_credits_consumed(parsed.credits_consumed().as_f64().unwrap_or(0.0));
-    result.set_time_taken(parsed.time_taken().as_f64().unwrap_or(0.0));
-    Ok(result.into())
+        detail: "the body is not valid JSON".into(),
+    })
 }

@@ -3,9 +3,11 @@
 //! the `AbortController` behind timeouts and the caller's signal, timers, the
 //! clock and randomness. It never calls `window`.
 //!
-//! Its JS half, `js/transport.js`, runs one attempt (fetch, timeout, the
-//! caller's abort, the body) or one wait from the parts built here, and
-//! reports how it ended to a [`Step`] with one call back into wasm.
+//! Its JS half, `js/transport.js`, makes a call's promise, runs one attempt
+//! (fetch, timeout, the caller's abort, the body) or one wait from the parts
+//! built here, and reports how it ended to a [`Step`] with one call back
+//! into wasm. What the step returns settles the promise, so a call needs no
+//! Rust closure to make its promise and no call out to settle it.
 //!
 //! Why the attempt runs in JS: driven from here, an attempt took about a dozen
 //! calls across (the controller, the timer, `fetch`, the status, the body,
@@ -21,21 +23,35 @@ use crate::error::Error;
 use crate::params::ClientConfig;
 use crate::prelude::*;
 use crate::request::{self, Endpoint};
-use js_sys::{Function, JsString, Object};
+use js_sys::{Function, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 #[wasm_bindgen(module = "/js/transport.js")]
 extern "C" {
-    /// One attempt: `fetch(url, { method, headers, body, signal })` (the
-    /// global `fetch`, never `window.fetch`), aborted after `timeout_ms` or
-    /// by the caller's `signal`, then the body's bytes; then
+    /// Makes a call's promise and runs its first attempt (see [`attempt`]);
+    /// the promise settles with what the last step returns.
+    fn start(
+        url: &JsString,
+        method: &JsValue,
+        headers: &Object,
+        body: &str,
+        timeout_ms: u32,
+        signal: Option<&AbortSignal>,
+        dispatch: &Function,
+        step: usize,
+    ) -> Promise;
+    /// One attempt of `call`: `fetch(url, { method, headers, body, signal })`
+    /// (the global `fetch`, never `window.fetch`), aborted after
+    /// `timeout_ms` or by the caller's `signal`, then the body's bytes; then
     /// `dispatch(step, ...)` once, with how it ended (see [`Ended`]). The
     /// body goes as a string: Node's `fetch` (undici) takes a string as it
     /// is, where a byte view is checked and copied twice (about 2% of a
     /// num=5 call in Node).
+    #[allow(clippy::too_many_arguments)]
     fn attempt(
+        call: &JsValue,
         url: &JsString,
         method: &JsValue,
         headers: &Object,
@@ -46,7 +62,13 @@ extern "C" {
         step: usize,
     );
     /// Waits `ms`, or less when `signal` aborts first; then `dispatch(step, ...)`.
-    fn wait(ms: f64, signal: Option<&AbortSignal>, dispatch: &Function, step: usize);
+    fn wait(
+        call: &JsValue,
+        ms: f64,
+        signal: Option<&AbortSignal>,
+        dispatch: &Function,
+        step: usize,
+    );
 }
 
 /// How an attempt or a wait ended, as `js/transport.js` reports it: the
@@ -54,7 +76,7 @@ extern "C" {
 /// `Retry-After` header and a value.
 pub enum Ended {
     /// An answer came (0): its status, its `Retry-After` (read only for a
-    /// non-2xx status) and its body, an `ArrayBuffer`.
+    /// non-2xx status) and its body, an `ArrayBuffer`, with its size.
     Answered {
         /// The HTTP status.
         status: u16,
@@ -62,6 +84,8 @@ pub enum Ended {
         retry_after: Option<String>,
         /// The body's bytes, an `ArrayBuffer`.
         body: JsValue,
+        /// The body's size in bytes (0 when it is not an `ArrayBuffer`).
+        size: u32,
     },
     /// The caller's signal aborted the attempt (1).
     Aborted,
@@ -76,12 +100,19 @@ pub enum Ended {
 }
 
 impl Ended {
-    fn from_js(ended: u32, status: u16, retry_after: Option<String>, value: JsValue) -> Self {
+    fn from_js(
+        ended: u32,
+        status: u16,
+        retry_after: Option<String>,
+        value: JsValue,
+        size: u32,
+    ) -> Self {
         match ended {
             0 => Ended::Answered {
                 status,
                 retry_after,
                 body: value,
+                size,
             },
             1 => Ended::Aborted,
             2 => Ended::TimedOut,
@@ -139,11 +170,22 @@ impl Fetcher {
             method: JsValue::from_str(request::METHOD),
             headers,
             dispatch: Closure::new(
-                |step: usize, ended: u32, status: u16, retry_after: Option<String>, value| {
+                |step: usize,
+                 ended: u32,
+                 status: u16,
+                 retry_after: Option<String>,
+                 value,
+                 size: u32,
+                 call| {
                     // SAFETY: `step` is the address `Step::into_raw` leaked,
                     // and js/transport.js passes each address back exactly once.
                     let next = unsafe { Box::from_raw(step as *mut Next) };
-                    next(Ended::from_js(ended, status, retry_after, value));
+                    let ended = Ended::from_js(ended, status, retry_after, value, size);
+                    match next(ended, CallHandle(call)) {
+                        None => JsValue::UNDEFINED,
+                        Some(Ok(result)) => result,
+                        Some(Err(error)) => error.into(),
+                    }
                 },
             ),
         }
@@ -154,26 +196,54 @@ impl Fetcher {
         self.dispatch.as_ref().unchecked_ref()
     }
 
-    /// Sends one request to `endpoint` with `body`, to be answered within
-    /// `timeout_ms`; the caller's `signal` aborts it at any point. `step`
-    /// runs once, with how it ended.
-    pub fn attempt(
+    /// The URL of `endpoint`.
+    fn url(&self, endpoint: Endpoint) -> &JsString {
+        match endpoint {
+            Endpoint::Page => &self.page_url,
+            Endpoint::Unique => &self.unique_url,
+        }
+    }
+
+    /// Starts a call: sends its first request to `endpoint` with `body`, to
+    /// be answered within `timeout_ms`; the caller's `signal` aborts it at
+    /// any point. `step` runs once, with how it ended; the promise settles
+    /// with what the call's last step returns.
+    pub fn start(
         &self,
         endpoint: Endpoint,
         body: &str,
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
         step: Step,
-    ) {
-        let url = match endpoint {
-            Endpoint::Page => &self.page_url,
-            Endpoint::Unique => &self.unique_url,
-        };
+    ) -> Promise {
         // fetch(url, init), not fetch(new Request(...)): no Request object to
         // clone (undici clones it) and none whose collection would cut the
         // signal off from the fetch mid-body in Node (undici#4068).
+        start(
+            self.url(endpoint),
+            &self.method,
+            &self.headers,
+            body,
+            timeout_ms,
+            signal,
+            self.dispatch(),
+            step.into_raw(),
+        )
+    }
+
+    /// Sends another request of `call`, as [`Fetcher::start`] sent the first.
+    pub fn attempt(
+        &self,
+        call: &CallHandle,
+        endpoint: Endpoint,
+        body: &str,
+        timeout_ms: u32,
+        signal: Option<&AbortSignal>,
+        step: Step,
+    ) {
         attempt(
-            url,
+            &call.0,
+            self.url(endpoint),
             &self.method,
             &self.headers,
             body,
@@ -184,21 +254,32 @@ impl Fetcher {
         );
     }
 
-    /// Waits `ms` before the next attempt, or less when `signal` aborts;
-    /// then runs `step` with [`Ended::Waited`].
-    pub fn wait(&self, ms: f64, signal: Option<&AbortSignal>, step: Step) {
-        wait(ms, signal, self.dispatch(), step.into_raw());
+    /// Waits `ms` before the next attempt of `call`, or less when `signal`
+    /// aborts; then runs `step` with [`Ended::Waited`].
+    pub fn wait(&self, call: &CallHandle, ms: f64, signal: Option<&AbortSignal>, step: Step) {
+        wait(&call.0, ms, signal, self.dispatch(), step.into_raw());
     }
 }
 
-/// `dispatch(step, ended, status, retryAfter, value)`, as js/transport.js calls it.
-type Dispatch = dyn FnMut(usize, u32, u16, Option<String>, JsValue);
+/// A call's side in JS: the object `start` in js/transport.js made with the
+/// call's `resolve` and `reject`. Each later attempt or wait of the call
+/// gets it, and what the step it runs returns settles the call.
+pub struct CallHandle(JsValue);
+
+/// What a step returns: `None` while another attempt or wait of the call is
+/// under way, else what settles the call's promise (a result resolves it, an
+/// error rejects it).
+pub type Outcome = Option<Result<JsValue, Error>>;
+
+/// `dispatch(step, ended, status, retryAfter, value, size, call)`, as
+/// js/transport.js calls it; returns what settles the call, or undefined.
+type Dispatch = dyn FnMut(usize, u32, u16, Option<String>, JsValue, u32, JsValue) -> JsValue;
 
 /// What a [`Step`] does with how its attempt or wait ended.
-type Next = Box<dyn FnOnce(Ended)>;
+type Next = Box<dyn FnOnce(Ended, CallHandle) -> Outcome>;
 
 /// A step of a call: what runs, with its state, when the attempt or wait it
-/// waits on ends: `next(state, ended)`.
+/// waits on ends: `next(state, ended, call)`.
 ///
 /// This is how a call waits, instead of an async executor: the step goes to
 /// JS as a plain address, and the client's one `dispatch` function runs it.
@@ -208,9 +289,9 @@ type Next = Box<dyn FnOnce(Ended)>;
 pub struct Step(Next);
 
 impl Step {
-    /// A step that calls `next(state, ended)`.
-    pub fn new<T: 'static>(state: T, next: fn(T, Ended)) -> Self {
-        Step(Box::new(move |ended| next(state, ended)))
+    /// A step that calls `next(state, ended, call)`.
+    pub fn new<T: 'static>(state: T, next: fn(T, Ended, CallHandle) -> Outcome) -> Self {
+        Step(Box::new(move |ended, call| next(state, ended, call)))
     }
 
     /// Leaks the step as an address for JS; `dispatch` takes it back. Every

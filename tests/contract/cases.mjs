@@ -445,7 +445,7 @@ export const cases = [
       eq(sparse.credits_consumed, 0);
       eq(sparse.time_taken, 0);
       eq(sparse.data[0].anchor_text, 'a');
-      eq(sparse.data[0].url_target, '');
+      for (const key of ['domain_source', 'domain_target', 'url_source', 'url_target']) eq(sparse.data[0][key], '', `sparse data[0].${key}`);
     },
   },
   {

@@ -118,3 +118,22 @@ test('the request fetch gets: URL, method, headers, the form body as a string an
   assert.ok(init.signal instanceof AbortSignal);
   assert.equal(init.signal.aborted, false);
 });
+
+test('an exception inside the package while it handles an answer rejects the call instead of hanging', async () => {
+  // The package reads the clock for a Retry-After; a clock that throws stands
+  // in for any failure on the wasm side of a step.
+  const calls = stubFetch(async () => new Response('{}', { status: 429, headers: { 'Retry-After': '1' } }));
+  const realNow = Date.now;
+  Date.now = () => {
+    throw new Error('the clock broke');
+  };
+  let outcome;
+  try {
+    outcome = await client().getPageBacklinks(PARAMS).then((value) => ({ value }), (error) => ({ error }));
+  } finally {
+    Date.now = realNow;
+  }
+  assert.ok(outcome.error, `resolved with ${JSON.stringify(outcome.value)}`);
+  assert.equal(outcome.error.message, 'the clock broke');
+  assert.equal(calls.length, 1);
+});
