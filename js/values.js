@@ -1,14 +1,21 @@
-// The JS half of src/js_values.rs: the answer's bytes into wasm memory, and
-// the result object out of a body the Rust scanner has checked. Each is one
-// call across: driven from Rust, the same work took about fifteen calls
-// (views, lengths, getters and setters), each of which costs most when the
-// caches are cold, as they are between two network calls.
+// The JS half of src/js_values.rs: the answer's bytes into wasm memory and
+// the result object out of a body the Rust scanner has checked, each in one
+// call across (driven from Rust, the same work took about fifteen calls:
+// views, lengths, getters and setters, each of which costs most when the
+// caches are cold, as they are between two network calls); and
+// `signal.aborted`, read where a throwing getter can be caught.
 
 // The names of `json::BACKLINK_FIELDS` in src/json.rs, in the same order: a
 // fill entry's field number indexes this list.
 const FIELDS = ['anchor_text', 'domain_source', 'domain_target', 'url_source', 'url_target'];
 
 const decoder = new TextDecoder();
+
+// `signal.aborted` (which throws for an object that only inherits from
+// AbortSignal.prototype; the binding catches that).
+export function abortedOf(signal) {
+  return signal.aborted;
+}
 
 // Copies the first `size` bytes of the ArrayBuffer `body` to `ptr` in the
 // wasm `memory`, where the caller has reserved `size` bytes; returns how many

@@ -15,8 +15,26 @@ use web_sys::AbortSignal;
 // it with the host's TextDecoder and JSON.parse, and it stays a JS string
 // (js-sys' and web-sys' bindings would copy it in and out as a Rust
 // `String`, 2 x 2 MB at num=10000). Only its bytes come in, for the scanner.
+// What can throw on an exotic argument (a Proxy, a revoked one, an object
+// made from AbortSignal.prototype) is read through bindings that catch, so
+// that such an argument gets an `invalid_argument` error, never a throw
+// through wasm. (wasm-bindgen's own `instanceof` checks catch already.)
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.keys(object)`, or what a Proxy's `ownKeys` threw.
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn own_keys(object: &JsValue) -> Result<Array, JsValue>;
+    /// `Array.isArray(value)`, or the TypeError a revoked Proxy throws.
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+}
+
 #[wasm_bindgen(module = "/js/values.js")]
 extern "C" {
+    /// `signal.aborted`, or what the getter threw for an object that only
+    /// inherits from `AbortSignal.prototype`.
+    #[wasm_bindgen(js_name = abortedOf, catch)]
+    fn aborted_of(signal: &AbortSignal) -> Result<bool, JsValue>;
     /// Copies the first `size` bytes of the `ArrayBuffer` `body` to `ptr`
     /// in the wasm `memory`; returns `size`, or 0 when `body` is shorter.
     #[wasm_bindgen(js_name = copyInto)]
@@ -39,7 +57,13 @@ pub fn read_fields(
     if value.is_undefined() {
         return Ok((Fields::default(), None));
     }
-    if !value.is_object() || value.is_function() || Array::is_array(value) {
+    let listing_threw = || {
+        Error::invalid(
+            what,
+            text!("Listing the fields of the ", what, " threw an exception."),
+        )
+    };
+    if !value.is_object() || value.is_function() || is_array(value).map_err(|_| listing_threw())? {
         return Err(Error::invalid(
             what,
             text!(
@@ -60,7 +84,7 @@ pub fn read_fields(
     let object: &Object = value.unchecked_ref();
     let mut entries = Vec::new();
     let mut signal = None;
-    for key in Object::keys(object).iter() {
+    for key in own_keys(value).map_err(|_| listing_threw())?.iter() {
         let name = key.as_string().unwrap_or_default();
         let v = Reflect::get(object, &key).map_err(|_| {
             Error::invalid(
@@ -98,10 +122,8 @@ pub fn read_value(v: &JsValue) -> Value {
         Value::Null
     } else if let Some(b) = v.as_bool() {
         Value::Bool(b)
-    } else if let Some(signal) = v.dyn_ref::<AbortSignal>() {
-        Value::Signal {
-            aborted: signal.aborted(),
-        }
+    } else if let Some(Ok(aborted)) = v.dyn_ref::<AbortSignal>().map(aborted_of) {
+        Value::Signal { aborted }
     } else {
         Value::Other(type_name(v))
     }
@@ -111,7 +133,7 @@ pub fn read_value(v: &JsValue) -> Value {
 fn type_name(v: &JsValue) -> &'static str {
     if v.is_null() {
         "null"
-    } else if Array::is_array(v) {
+    } else if is_array(v).unwrap_or(false) {
         "array"
     } else if v.is_function() {
         "function"

@@ -158,7 +158,8 @@ pub fn quote(s: &str) -> String {
 }
 
 /// A number as JS would print it for the common cases: integers exactly,
-/// other values with up to six decimals.
+/// other values with up to six decimals; from 1e15 on, its order of
+/// magnitude (`~1e21`).
 pub fn number(n: f64) -> String {
     if n.is_nan() {
         return "NaN".into();
@@ -177,7 +178,7 @@ pub fn number(n: f64) -> String {
             exponent += 1;
             power *= 10.0;
         }
-        return text!(sign, "a number near 1e", exponent);
+        return text!("~", sign, "1e", exponent);
     }
     // Whole part and micro-units apart: a * 1e6 loses precision past 2^53.
     // `as` truncates; both values are non-negative and below 2^53, so exact.
@@ -235,6 +236,8 @@ mod tests {
         ] {
             assert_eq!(number(n), s);
         }
-        assert!(number(1e300).contains("1e300"));
+        assert_eq!(number(1e300), "~1e300");
+        assert_eq!(number(-1e21), "~-1e21");
+        assert_eq!(number(1e15), "~1e15");
     }
 }

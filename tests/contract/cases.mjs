@@ -37,6 +37,28 @@ function show(v) {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
+/** A label for a test input; JSON.stringify throws on some of them. */
+function label(v) {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return `${typeof v} that JSON.stringify refuses`;
+  }
+}
+
+/** Arguments that throw when merely looked at: each must get an invalid_argument error all the same. */
+function exotic() {
+  const revocable = Proxy.revocable({}, {});
+  revocable.revoke();
+  return {
+    noKeys: new Proxy({}, { ownKeys() { throw new Error('no keys for you'); } }),
+    revoked: revocable.proxy,
+    throwingGetter: { get page() { throw new Error('no page for you'); }, num: 5 },
+    // Passes `instanceof AbortSignal`, but its `aborted` getter throws.
+    fakeSignal: Object.create(AbortSignal.prototype),
+  };
+}
+
 /** Awaits a call that must reject with a KeywordsEverywhereError of `code`. */
 async function rejects(ctx, promiseOrFn, code, what = code) {
   let promise;
@@ -159,10 +181,13 @@ export const cases = [
         [{ apiKey: 'k', retries: 2 }, 'options'],
         ['k', 'options'],
         [null, 'options'],
+        [exotic().noKeys, 'options'],
+        [exotic().revoked, 'options'],
+        [{ apiKey: 'k', get baseUrl() { throw new Error('no base'); } }, 'options'],
       ];
       for (const [options, field] of bad) {
-        const e = throws(ctx, () => new BacklinksClient(options), 'invalid_argument', JSON.stringify(options));
-        eq(e.field, field, `field for ${JSON.stringify(options)}`);
+        const e = throws(ctx, () => new BacklinksClient(options), 'invalid_argument', label(options));
+        eq(e.field, field, `field for ${label(options)}`);
       }
       for (const options of [undefined, {}, { baseUrl: 'https://api.keywordseverywhere.com/' }]) {
         const e = throws(ctx, () => new BacklinksClient(options), 'invalid_argument', 'no key for the real API');
@@ -257,11 +282,16 @@ export const cases = [
         [null, 'params'],
         ['https://example.com/', 'params'],
         [undefined, 'page'],
+        [exotic().noKeys, 'params'],
+        [exotic().revoked, 'params'],
+        [exotic().throwingGetter, 'params'],
+        [{ page: exotic().revoked, num: 5 }, 'page'],
+        [{ page: PAGE, num: 5, signal: exotic().fakeSignal }, 'signal'],
       ];
       await expectRequests(ctx, 0, async () => {
         for (const [params, field] of bad) {
-          const e = await rejects(ctx, () => c.getPageBacklinks(params), 'invalid_argument', JSON.stringify(params) ?? 'undefined');
-          eq(e.field, field, `field for ${JSON.stringify(params)}`);
+          const e = await rejects(ctx, () => c.getPageBacklinks(params), 'invalid_argument', label(params));
+          eq(e.field, field, `field for ${label(params)}`);
           eq(e.status, undefined, 'no status without a response');
         }
         const e = await rejects(ctx, () => c.getUniquePageBacklinks({ page: PAGE, num: '5' }), 'invalid_argument', 'string num');
