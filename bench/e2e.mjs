@@ -34,5 +34,22 @@ export async function compare(clients, { num, rounds, warmup, page, batch = 1 })
     }
   }
   const ms = Object.fromEntries(names.map((name) => [name, median(times[name])]));
-  return { num, rounds, batch, ms, pkgMs: ms.pkg, plainMs: ms.plain, ratio: ms.pkg / ms.plain };
+  return { num, rounds, batch, ms, pkgMs: ms.pkg, plainMs: ms.plain, ratio: ms.pkg / ms.plain, ...spread(times.pkg, times.plain) };
+}
+
+/**
+ * How far to trust a ratio on a noisy machine: `paired`, the median of the
+ * rounds' own ratios (each round runs both clients back to back, so drift
+ * cancels), and `blocks`, the lowest and highest ratio of medians over five
+ * runs of consecutive rounds.
+ */
+export function spread(a, b, parts = 5) {
+  const paired = median(a.map((x, i) => x / b[i]));
+  const size = Math.floor(a.length / parts);
+  const ratios = [];
+  for (let k = 0; k < parts; k++) {
+    const slice = (xs) => xs.slice(k * size, (k + 1) * size);
+    ratios.push(median(slice(a)) / median(slice(b)));
+  }
+  return { paired, blocks: [Math.min(...ratios), Math.max(...ratios)] };
 }
