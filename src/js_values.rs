@@ -11,10 +11,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-// The body's text never enters wasm memory: js/values.js decodes and parses
-// it with the host's TextDecoder and JSON.parse, and it stays a JS string
-// (js-sys' and web-sys' bindings would copy it in and out as a Rust
-// `String`, 2 x 2 MB at num=10000). Only its bytes come in, for the scanner.
 // What can throw on an exotic argument (a Proxy, a revoked one, an object
 // made from AbortSignal.prototype) is read through bindings that catch, so
 // that such an argument gets an `invalid_argument` error, never a throw
@@ -29,6 +25,10 @@ extern "C" {
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
 }
 
+// The body's text never enters wasm memory: js/values.js decodes and parses
+// it with the host's TextDecoder and JSON.parse, and it stays a JS string
+// (js-sys' and web-sys' bindings would copy it in and out as a Rust
+// `String`, 2 x 2 MB at num=10000). Only its bytes come in, for the scanner.
 #[wasm_bindgen(module = "/js/values.js")]
 extern "C" {
     /// `signal.aborted`, or what the getter threw for an object that only
