@@ -4,7 +4,7 @@
 
 const FIELDS = ['anchor_text', 'domain_source', 'domain_target', 'url_source', 'url_target'];
 
-function checkParams(page, num) {
+export function checkParams(page, num) {
   if (typeof page !== 'string') throw new TypeError('page must be a string');
   let url;
   try {
@@ -16,7 +16,7 @@ function checkParams(page, num) {
   if (typeof num !== 'number' || !Number.isInteger(num) || num < 1 || num > 10000) throw new TypeError('num must be 1..10000');
 }
 
-function checkBody(body) {
+export function checkBody(body) {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error('invalid_response: not an object');
   const { data } = body;
   if (!Array.isArray(data)) throw new Error('invalid_response: data is not an array');

@@ -11,6 +11,7 @@ import { startStaticServer } from '../scripts/static-server.mjs';
 import { launchChromium } from '../tests/support/chromium.mjs';
 import { compare, median } from './e2e.mjs';
 import { PlainClient, PlainClientWithTimeout } from './plain-client.mjs';
+import { JsHalfClient } from './js-half-client.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const pkgDir = `${root}pkg/`;
@@ -47,14 +48,18 @@ function printRow(where, r) {
   // Not the target: the same plain client with the package's timeout.
   const timed = r.ms.timed;
   console.log(`${''.padEnd(20)} plain JS + timeout ${timed.toFixed(2).padStart(7)} ms: timeout alone ${(timed / r.plainMs).toFixed(3)}x plain; package ${(r.pkgMs / timed).toFixed(3)}x it`);
+  // Nor this: the package's JS half with the checks in JS, i.e. without wasm.
+  const half = r.ms.jsHalf;
+  console.log(`${''.padEnd(20)} package's JS half alone ${half.toFixed(2).padStart(7)} ms: ${(half / r.plainMs).toFixed(3)}x plain; package ${(r.pkgMs / half).toFixed(3)}x it`);
 }
 
 async function nodeCalls(standIn) {
   const pkg = new BacklinksClient({ apiKey: TEST_KEYS.valid, baseUrl: standIn.url, maxRetries: 0 });
   const plain = new PlainClient({ apiKey: TEST_KEYS.valid, baseUrl: standIn.url });
   const timed = new PlainClientWithTimeout({ apiKey: TEST_KEYS.valid, baseUrl: standIn.url, timeoutMs: 30000 });
+  const jsHalf = new JsHalfClient({ apiKey: TEST_KEYS.valid, baseUrl: standIn.url, timeoutMs: 30000 });
   const out = [];
-  for (const plan of PLAN) out.push(await compare({ pkg, plain, timed }, plan));
+  for (const plan of PLAN) out.push(await compare({ pkg, plain, timed, jsHalf }, plan));
   return out;
 }
 
