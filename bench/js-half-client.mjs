@@ -4,7 +4,7 @@
 // half. The package minus its wasm, so that `make bench` shows what the wasm
 // half (reading the params, the checks, the body scan, the calls across)
 // costs on its own. Runs in Node and browsers.
-import { start } from '../js/transport.js';
+import { attempt } from '../js/transport.js';
 import { checkBody, checkParams, PlainClient } from './plain-client.mjs';
 
 const ANSWERED = 0;
@@ -34,6 +34,6 @@ export class JsHalfClient extends PlainClient {
   getPageBacklinks({ page, num }) {
     checkParams(page, num);
     const body = new URLSearchParams({ page, num: String(num) }).toString();
-    return start(this.url, 'POST', this.headers, body, this.timeoutMs, undefined, this.dispatch, 0);
+    return attempt(undefined, this.url, 'POST', this.headers, body, this.timeoutMs, undefined, this.dispatch, 0);
   }
 }

@@ -58,18 +58,17 @@ function settle(call, dispatch, step, ended, status, retryAfter, value, size) {
   else if (outcome !== undefined) call.resolve(outcome);
 }
 
-// Starts a call: its promise, and its first attempt (see `attempt`).
-export function start(url, method, headers, body, timeoutMs, signal, dispatch, step) {
-  return new Promise((resolve, reject) => {
-    attempt({ resolve, reject }, url, method, headers, body, timeoutMs, signal, dispatch, step);
-  });
-}
-
 // Sends `fetch(url, { method, headers, body, signal })` (`headers` is an
 // object made once per client), aborted after `timeoutMs` or when the
 // caller's `signal` (or undefined) aborts, then reads the body; reports how
-// it ended with one `dispatch`. Never throws.
+// it ended with one `dispatch`. Never throws. With no `call` yet (the first
+// attempt), it makes the call's promise and returns it.
 export function attempt(call, url, method, headers, body, timeoutMs, signal, dispatch, step) {
+  if (call === undefined) {
+    return new Promise((resolve, reject) => {
+      attempt({ resolve, reject }, url, method, headers, body, timeoutMs, signal, dispatch, step);
+    });
+  }
   let controller;
   let timer;
   let status = 0;

@@ -30,28 +30,18 @@ use web_sys::AbortSignal;
 
 #[wasm_bindgen(module = "/js/transport.js")]
 extern "C" {
-    /// Makes a call's promise and runs its first attempt (see [`attempt`]);
-    /// the promise settles with what the last step returns.
-    fn start(
-        url: &JsString,
-        method: &JsValue,
-        headers: &Object,
-        body: &str,
-        timeout_ms: u32,
-        signal: Option<&AbortSignal>,
-        dispatch: &Function,
-        step: usize,
-    ) -> Promise;
     /// One attempt of `call`: `fetch(url, { method, headers, body, signal })`
     /// (the global `fetch`, never `window.fetch`), aborted after
     /// `timeout_ms` or by the caller's `signal`, then the body's bytes; then
-    /// `dispatch(step, ...)` once, with how it ended (see [`Ended`]). The
-    /// body goes as a string: Node's `fetch` (undici) takes a string as it
-    /// is, where a byte view is checked and copied twice (about 2% of a
-    /// num=5 call in Node).
+    /// `dispatch(step, ...)` once, with how it ended (see [`Ended`]). With
+    /// no `call` yet, it starts one: makes the call's promise, returned
+    /// here, which settles with what the call's last step returns. The body
+    /// goes as a string: Node's `fetch` (undici) takes a string as it is,
+    /// where a byte view is checked and copied twice (about 2% of a num=5
+    /// call in Node).
     #[allow(clippy::too_many_arguments)]
     fn attempt(
-        call: &JsValue,
+        call: Option<&JsValue>,
         url: &JsString,
         method: &JsValue,
         headers: &Object,
@@ -60,7 +50,7 @@ extern "C" {
         signal: Option<&AbortSignal>,
         dispatch: &Function,
         step: usize,
-    );
+    ) -> JsValue;
     /// Waits `ms`, or less when `signal` aborts first; then `dispatch(step, ...)`.
     fn wait(
         call: &JsValue,
@@ -216,19 +206,8 @@ impl Fetcher {
         signal: Option<&AbortSignal>,
         step: Step,
     ) -> Promise {
-        // fetch(url, init), not fetch(new Request(...)): no Request object to
-        // clone (undici clones it) and none whose collection would cut the
-        // signal off from the fetch mid-body in Node (undici#4068).
-        start(
-            self.url(endpoint),
-            &self.method,
-            &self.headers,
-            body,
-            timeout_ms,
-            signal,
-            self.dispatch(),
-            step.into_raw(),
-        )
+        self.send(None, endpoint, body, timeout_ms, signal, step)
+            .unchecked_into()
     }
 
     /// Sends another request of `call`, as [`Fetcher::start`] sent the first.
@@ -241,8 +220,24 @@ impl Fetcher {
         signal: Option<&AbortSignal>,
         step: Step,
     ) {
+        self.send(Some(call), endpoint, body, timeout_ms, signal, step);
+    }
+
+    /// One attempt of `call`, or of a new call (whose promise it returns).
+    fn send(
+        &self,
+        call: Option<&CallHandle>,
+        endpoint: Endpoint,
+        body: &str,
+        timeout_ms: u32,
+        signal: Option<&AbortSignal>,
+        step: Step,
+    ) -> JsValue {
+        // fetch(url, init), not fetch(new Request(...)): no Request object to
+        // clone (undici clones it) and none whose collection would cut the
+        // signal off from the fetch mid-body in Node (undici#4068).
         attempt(
-            &call.0,
+            call.map(|call| &call.0),
             self.url(endpoint),
             &self.method,
             &self.headers,
@@ -251,7 +246,7 @@ impl Fetcher {
             signal,
             self.dispatch(),
             step.into_raw(),
-        );
+        )
     }
 
     /// Waits `ms` before the next attempt of `call`, or less when `signal`
@@ -261,7 +256,7 @@ impl Fetcher {
     }
 }
 
-/// A call's side in JS: the object `start` in js/transport.js made with the
+/// A call's side in JS: the object `attempt` in js/transport.js made with the
 /// call's `resolve` and `reject`. Each later attempt or wait of the call
 /// gets it, and what the step it runs returns settles the call.
 pub struct CallHandle(JsValue);
