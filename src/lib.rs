@@ -66,7 +66,7 @@ impl BacklinksClient {
     /// `new BacklinksClient({ apiKey?, baseUrl?, timeoutMs?, maxRetries? })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<BacklinksClient, JsValue> {
-        let (fields, _) = js_values::read_fields(&options, "options")?;
+        let fields = js_values::read_options(&options)?;
         let config = ClientConfig::from_fields(&fields)?;
         Ok(BacklinksClient {
             client: Rc::new(client::Client::new(config)),
@@ -91,7 +91,7 @@ impl BacklinksClient {
     /// Checks `params` now, so later changes to the object cannot alter a
     /// call that costs credits, then runs the call; never throws.
     fn lookup(&self, endpoint: Endpoint, params: JsValue) -> Promise {
-        let checked = js_values::read_fields(&params, "params")
+        let checked = js_values::read_params(&params, &self.client.memory)
             .and_then(|(fields, signal)| Ok((Query::from_fields(endpoint, &fields)?, signal)));
         match checked {
             Ok((query, signal)) => client::run(self.client.clone(), &query, signal),

@@ -312,6 +312,65 @@ export const cases = [
     },
   },
   {
+    name: 'each property of params is read exactly once, whatever their shape',
+    async run(ctx) {
+      const c = client(ctx);
+      const other = 'https://other.example/';
+      // Each field's getter gives its next value on each read, and counts them.
+      const counted = (fields) => {
+        const reads = {};
+        const params = {};
+        for (const [name, values] of Object.entries(fields)) {
+          reads[name] = 0;
+          Object.defineProperty(params, name, { enumerable: true, get: () => values[reads[name]++ % values.length] });
+        }
+        return { params, reads };
+      };
+      const sent = [
+        // num first; a signal; a signal left undefined
+        { num: [2, 3], page: [PAGE, other] },
+        { page: [PAGE, other], num: [2, 3], signal: [new AbortController().signal] },
+        { page: [PAGE, other], num: [2, 3], signal: [undefined] },
+      ];
+      for (const fields of sent) {
+        const { params, reads } = counted(fields);
+        const { out, log } = await expectRequests(ctx, 1, () => c.getPageBacklinks(params));
+        eq(log[0].form.page, PAGE, 'the page as first read');
+        eq(log[0].form.num, '2', 'num as first read');
+        eq(out.data.length, 2);
+        for (const name of Object.keys(fields)) eq(reads[name], 1, `reads of ${name} in ${Object.keys(fields)}`);
+      }
+      const refused = [
+        [{ page: [PAGE], num: ['2'] }, 'num'],
+        [{ page: [42], num: [2] }, 'page'],
+        [{ page: [PAGE], num: [2], signal: ['no'] }, 'signal'],
+        [{ page: [PAGE], num: [2], limit: [5] }, 'params'],
+      ];
+      await expectRequests(ctx, 0, async () => {
+        for (const [fields, field] of refused) {
+          const { params, reads } = counted(fields);
+          const e = await rejects(ctx, () => c.getPageBacklinks(params), 'invalid_argument', `${Object.keys(fields)}`);
+          eq(e.field, field, 'field');
+          for (const name of Object.keys(fields)) eq(reads[name], 1, `reads of ${name} in ${Object.keys(fields)}`);
+        }
+      });
+    },
+  },
+  {
+    name: 'pages of 2 KB and more, in ASCII or not, reach the server intact',
+    async run(ctx) {
+      const c = client(ctx);
+      const base = 'https://long.example/'; // 21 bytes
+      // 2048 bytes is the most the package reads in one call; longer ones
+      // take the general way, as does one whose last character straddles it.
+      for (const page of [base + 'a'.repeat(2027), base + 'a'.repeat(2028), base + 'é'.repeat(1014), base + 'ü'.repeat(3000)]) {
+        const { out, log } = await expectRequests(ctx, 1, () => c.getPageBacklinks({ page, num: 1 }));
+        eq(log[0].form.page, page, `page of ${new TextEncoder().encode(page).length} bytes as the server decoded it`);
+        eq(out.data[0].url_target, page);
+      }
+    },
+  },
+  {
     name: 'an already-aborted signal rejects with aborted and sends nothing',
     async run(ctx) {
       const controller = new AbortController();
