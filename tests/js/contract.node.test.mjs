@@ -39,3 +39,19 @@ test('CommonJS require() of the package works and runs a call', async () => {
   // 'k' is no key the stand-in knows: a typed 401 proves the whole path ran.
   assert.deepEqual(JSON.parse(stdout), { code: 'unauthorized', isError: true, credits: 15 });
 });
+
+// The Node entry gets node:fs from process.getBuiltinModule (Node >= 20.16,
+// >= 22.3). On an older Node, simulated here by deleting it before the
+// import, importing the package fails with a message that says what to do.
+test('on a Node without process.getBuiltinModule, the import says which Node it needs', async () => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const script = `
+    delete process.getBuiltinModule;
+    import('keywords-everywhere-backlinks').then(
+      () => console.log('imported'),
+      (e) => console.log(e.message),
+    );`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: new URL('../../', import.meta.url) });
+  assert.match(stdout, /needs Node 20\.16 or later \(22\.3 or later on Node 22\): this is Node v\d+\.\d+\.\d+/);
+});
