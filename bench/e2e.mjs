@@ -38,6 +38,24 @@ export async function compare(clients, { num, rounds, warmup, page, batch = 1 })
 }
 
 /**
+ * The headline figure and its references, in two passes of `plan`: first
+ * the package and the plain client alone, A and B interleaved, whose ratio
+ * is the target's; then both again beside `references` (clients that are not
+ * the target but show where the time goes), all four rotating. Each extra
+ * client between two package calls leaves the package's code and data
+ * colder: in the four-client pass the package's ratio comes out 1-3% higher
+ * at num=5 in Node, which is a cost of the measurement, not of the package.
+ * @param {{ pkg: object, plain: object }} pair
+ * @param {Record<string, object>} references
+ * @param {Parameters<typeof compare>[1]} plan
+ */
+export async function compareWithReferences(pair, references, plan) {
+  const headline = await compare(pair, plan);
+  const all = await compare({ ...pair, ...references }, plan);
+  return { ...headline, references: { ms: all.ms, ratio: all.ratio, paired: all.paired } };
+}
+
+/**
  * How far to trust a ratio on a noisy machine: `paired`, the median of the
  * rounds' own ratios (each round runs both clients back to back, so drift
  * cancels), and `blocks`, the lowest and highest ratio of medians over five
