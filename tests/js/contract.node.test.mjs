@@ -1,11 +1,18 @@
 // The package contract in Node, importing the package by its npm name.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import * as lib from 'keywords-everywhere-backlinks';
 import { startStandIn } from '../../stand-in/server.mjs';
 import { cases, standInControl } from '../contract/cases.mjs';
 
 let standIn;
+/** What a CommonJS `script` run by `node -e` in the repo root prints. */
+async function nodeEval(script) {
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: new URL('../../', import.meta.url) });
+  return stdout;
+}
 const ctx = { lib, seen: [] };
 before(async () => {
   standIn = await startStandIn();
@@ -26,8 +33,6 @@ for (const c of cases) {
 // The Node entry has no top-level await, so CommonJS can load it where Node
 // allows require() of ES modules (Node >= 20.19): same API, a working call.
 test('CommonJS require() of the package works and runs a call', async () => {
-  const { execFile } = await import('node:child_process');
-  const { promisify } = await import('node:util');
   const script = `
     const { BacklinksClient, KeywordsEverywhereError, estimateCredits } = require('keywords-everywhere-backlinks');
     const client = new BacklinksClient({ apiKey: 'k', baseUrl: ${JSON.stringify(standIn.url)}, maxRetries: 0 });
@@ -35,7 +40,7 @@ test('CommonJS require() of the package works and runs a call', async () => {
       () => console.log('resolved'),
       (e) => console.log(JSON.stringify({ code: e.code, isError: e instanceof KeywordsEverywhereError, credits: estimateCredits('unique', 3) })),
     );`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: new URL('../../', import.meta.url) });
+  const stdout = await nodeEval(script);
   // 'k' is no key the stand-in knows: a typed 401 proves the whole path ran.
   assert.deepEqual(JSON.parse(stdout), { code: 'unauthorized', isError: true, credits: 15 });
 });
@@ -44,14 +49,12 @@ test('CommonJS require() of the package works and runs a call', async () => {
 // >= 22.3). On an older Node, simulated here by deleting it before the
 // import, importing the package fails with a message that says what to do.
 test('on a Node without process.getBuiltinModule, the import says which Node it needs', async () => {
-  const { execFile } = await import('node:child_process');
-  const { promisify } = await import('node:util');
   const script = `
     delete process.getBuiltinModule;
     import('keywords-everywhere-backlinks').then(
       () => console.log('imported'),
       (e) => console.log(e.message),
     );`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: new URL('../../', import.meta.url) });
+  const stdout = await nodeEval(script);
   assert.match(stdout, /needs Node 20\.16 or later \(22\.3 or later on Node 22\): this is Node v\d+\.\d+\.\d+/);
 });
