@@ -10,7 +10,14 @@ rm -rf pkg
 wasm-bindgen "target/wasm32-unknown-unknown/release/$name.wasm" \
   --target web --out-dir pkg --no-typescript \
   --remove-name-section --remove-producers-section
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+# -ocimfs 200: binaryen inlines a function with one caller whatever its size,
+# which put each check's error messages (and the Retry-After date parser)
+# back into the function that runs on every call. Kept apart, a first call
+# that succeeds never runs them, so the runtime never compiles them (V8
+# compiles each wasm function when it first runs): 26 KB of code to compile
+# on a cold first call instead of 38 KB, about 1 ms less cold start in Node,
+# and a .wasm 300 B gzip smaller, with the same call times.
+node_modules/.bin/wasm-opt -Oz -ocimfs 200 --strip-debug --strip-producers \
   "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
 node scripts/minify-names.mjs
 node scripts/package-pkg.mjs

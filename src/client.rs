@@ -114,6 +114,7 @@ fn on_attempt(call: Shared, ended: Ended, handle: CallHandle) -> Outcome {
 
 /// An attempt failed with `error`: wait and try again when that may help,
 /// else end the call. `retry_after` is the server's, in seconds.
+#[inline(never)]
 fn failed(call: Shared, error: Error, retry_after: Option<f64>, handle: CallHandle) -> Outcome {
     let retry = call.retry.get();
     let may_retry = error.is_retryable() && retry < call.client.config.max_retries;

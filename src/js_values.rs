@@ -159,7 +159,29 @@ fn read_fields(
             Ok((Fields::new(entries), kept))
         }
         Read::Listed => Ok(read_listed(&take_listed())),
-        Read::NotAnObject => Err(Error::invalid(
+        failed => Err(unreadable(failed, value, what)),
+    }
+}
+
+/// The error for an argument `readObject` could not read as an object.
+/// Out of line (see `params.rs`): a first call that reads its argument
+/// compiles none of this.
+#[cold]
+#[inline(never)]
+fn unreadable(read: Read, value: &JsValue, what: &'static str) -> Error {
+    match read {
+        Read::ListingThrew => Error::invalid(
+            what,
+            text!("Listing the fields of the ", what, " threw an exception."),
+        ),
+        Read::GetterThrew => {
+            let name = take_listed().get(0).as_string().unwrap_or_default();
+            Error::invalid(
+                what,
+                text!("Reading `", name, "` of the ", what, " threw an exception."),
+            )
+        }
+        _ => Error::invalid(
             what,
             text!(
                 "The ",
@@ -174,18 +196,7 @@ fn read_fields(
                 type_name(value),
                 "."
             ),
-        )),
-        Read::ListingThrew => Err(Error::invalid(
-            what,
-            text!("Listing the fields of the ", what, " threw an exception."),
-        )),
-        Read::GetterThrew => {
-            let name = take_listed().get(0).as_string().unwrap_or_default();
-            Err(Error::invalid(
-                what,
-                text!("Reading `", name, "` of the ", what, " threw an exception."),
-            ))
-        }
+        ),
     }
 }
 

@@ -44,25 +44,8 @@ pub type ShapeError = String;
 pub fn scan_backlinks(body: &[u8]) -> Result<BacklinksShape, ShapeError> {
     let mut r = Reader::new(body);
     r.ws();
-    match r.peek() {
-        None => return Err("the body is empty".into()),
-        Some(b'{') => {}
-        Some(b'<') => {
-            return Err(text!(
-                "the body looks like HTML, not JSON (",
-                r.excerpt(),
-                ")"
-            ))
-        }
-        Some(b) => {
-            return Err(text!(
-                "the body is ",
-                kind_name(b),
-                ", not a JSON object (",
-                r.excerpt(),
-                ")"
-            ))
-        }
+    if r.peek() != Some(b'{') {
+        return Err(r.not_an_object());
     }
     let mut shape = None;
     r.object(|r, key| {
@@ -227,6 +210,23 @@ impl<'a> Reader<'a> {
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.i += 1;
+        }
+    }
+
+    /// Why a body whose first value starts here is not a JSON object.
+    #[cold]
+    #[inline(never)]
+    fn not_an_object(&self) -> ShapeError {
+        match self.peek() {
+            None => "the body is empty".into(),
+            Some(b'<') => text!("the body looks like HTML, not JSON (", self.excerpt(), ")"),
+            Some(b) => text!(
+                "the body is ",
+                kind_name(b),
+                ", not a JSON object (",
+                self.excerpt(),
+                ")"
+            ),
         }
     }
 

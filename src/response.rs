@@ -15,15 +15,24 @@ pub fn classify(
     if (200..300).contains(&status) {
         return scan_backlinks(body).map_err(|detail| Error::InvalidResponse { status, detail });
     }
+    Err(classify_failure(status, body, retry_after))
+}
+
+/// The error of a non-2xx answer. Out of line, like the other paths that
+/// only failures take: the runtimes compile each wasm function the first
+/// time it runs, so code that a successful call never runs costs its cold
+/// start nothing as long as it sits in functions of its own.
+#[inline(never)]
+fn classify_failure(status: u16, body: &[u8], retry_after: Option<f64>) -> Error {
     let api = api_message(status, body);
-    Err(match status {
+    match status {
         400 => Error::BadRequest(api),
         401 => Error::Unauthorized(api),
         402 => classify_402(api),
         429 => Error::RateLimited { api, retry_after },
         500..=599 => Error::ServerError(api),
         _ => Error::HttpError(api),
-    })
+    }
 }
 
 /// The API's `{message, description}`, when the body is such an object.

@@ -28,6 +28,7 @@ pub fn delay_ms(retry: u32, retry_after: Option<f64>, random: f64) -> Option<f64
 
 /// Parses a `Retry-After` value, seconds or an HTTP date, into seconds from
 /// `now_ms` (milliseconds since the Unix epoch). A date in the past is 0.
+#[inline(never)]
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     // Header white space is ASCII (RFC 9110's OWS: space and tab).
     let value = value.trim_ascii();

@@ -115,6 +115,7 @@ impl Ended {
     /// The error of an attempt that ended without an answer. (An answer or
     /// a wait has none; were one passed here, it would be a network error
     /// rather than a call that never settles.)
+    #[inline(never)]
     pub fn into_error(self, timeout_ms: u32) -> Error {
         match self {
             Ended::Aborted => Error::Aborted,
