@@ -1,6 +1,6 @@
 // When the runtime itself misbehaves, rather than the server: a `fetch` that
 // throws instead of returning a promise, that resolves to something that is
-// not a Response, or a Response whose `arrayBuffer`, status or headers throw.
+// not a Response, or a Response whose `text`, status or headers throw.
 // Each call must still reject (never throw, never hang) with a network_error
 // that says what happened, after the same attempts as any network error. The global `fetch`
 // is replaced for each test and put back after it.
@@ -52,17 +52,17 @@ test('a fetch that throws synchronously: network_error after every attempt', asy
 });
 
 test('fetch resolving to something that is not a Response: network_error', async () => {
-  const calls = stubFetch(async () => ({ status: 200, arrayBuffer: async () => new ArrayBuffer(0) }));
+  const calls = stubFetch(async () => ({ status: 200, text: async () => '' }));
   const error = await rejection(() => client().getPageBacklinks(PARAMS));
   assert.equal(error.code, 'network_error');
   assert.match(error.message, /not a Response/);
   assert.equal(calls.length, 2);
 });
 
-test('a Response whose arrayBuffer throws synchronously: network_error', async () => {
+test('a Response whose text() throws synchronously: network_error', async () => {
   const calls = stubFetch(async () => {
     const response = new Response('{"data":[]}', { status: 200 });
-    response.arrayBuffer = () => {
+    response.text = () => {
       throw new RangeError('no body for you');
     };
     return response;
@@ -136,4 +136,19 @@ test('an exception inside the package while it handles an answer rejects the cal
   assert.ok(outcome.error, `resolved with ${JSON.stringify(outcome.value)}`);
   assert.equal(outcome.error.message, 'the clock broke');
   assert.equal(calls.length, 1);
+});
+
+test('an answer with a byte order mark and bytes that are not UTF-8 reads as response.json() reads it', async () => {
+  const json = JSON.stringify({
+    data: [{ anchor_text: 'café X', domain_source: 'a.example', domain_target: 'b.example', url_source: 'https://a.example/', url_target: 'https://b.example/' }],
+    credits_consumed: 1,
+    time_taken: 0.1,
+  });
+  const bytes = new TextEncoder().encode(json);
+  bytes[bytes.indexOf(0x58)] = 0xff; // the X: a byte no UTF-8 text holds
+  const body = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes]);
+  stubFetch(async () => new Response(body, { status: 200 }));
+  const result = await client().getPageBacklinks(PARAMS);
+  assert.equal(result.data[0].anchor_text, 'café \uFFFD');
+  assert.deepEqual(result, await new Response(body).json());
 });
