@@ -80,44 +80,23 @@ async function chromiumCalls(standIn) {
 }
 
 /**
- * Import + first call in fresh Node processes, package vs plain JS. Node's
- * first fetch takes ~40 ms in both, give or take 5 ms, which hides what the
- * package adds; so a second series of processes times the package's own
- * part apart: import, constructor, and the first call minus the time in
- * `fetch` and in reading the body (a wrapper times those; in this series
- * `fetch` is loaded before the clock starts).
+ * Import + first call in fresh Node processes (bench/cold-start-child.mjs),
+ * package vs plain JS. Node's first fetch takes ~40 ms in both, give or take
+ * 5 ms, which hides what the package adds; so a second series of processes
+ * times the package's own part apart: import, constructor, and the first
+ * call minus the time in `fetch` and in reading the body.
  */
 async function coldStart(standIn, runs = 21) {
-  const spec = (which) => JSON.stringify(which === 'pkg' ? 'keywords-everywhere-backlinks' : `${root}bench/plain-client.mjs`);
-  const run = (which, apart) => `
-    let inFetch = 0;
-    if (${apart}) {
-      const realFetch = fetch;
-      const timed = (f) => async (...args) => { const t = performance.now(); try { return await f(...args); } finally { inFetch += performance.now() - t; } };
-      globalThis.fetch = async (...args) => {
-        const response = await timed(realFetch)(...args);
-        for (const name of ['arrayBuffer', 'json', 'text']) response[name] = timed(response[name].bind(response));
-        return response;
-      };
-    }
-    const t0 = performance.now();
-    const lib = await import(${spec(which)});
-    const t1 = performance.now();
-    const Client = lib.BacklinksClient ?? lib.PlainClient;
-    const c = new Client({ apiKey: ${JSON.stringify(TEST_KEYS.valid)}, baseUrl: ${JSON.stringify(standIn.url)} });
-    const t2 = performance.now();
-    await c.getPageBacklinks({ page: 'https://bench.example/', num: 5 });
-    const t3 = performance.now();
-    console.log(JSON.stringify({ importMs: t1 - t0, ctorMs: t2 - t1, callMs: t3 - t2, ownCallMs: t3 - t2 - inFetch }));`;
-  const child = async (which, apart) => {
+  const child = async (which, series) => {
     // Asynchronously: the stand-in answering the child runs in this process.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', run(which, apart)], { cwd: root });
+    const args = [`${root}bench/cold-start-child.mjs`, which, series, standIn.url, TEST_KEYS.valid];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root });
     return JSON.parse(stdout);
   };
   const res = { pkg: { whole: [], apart: [] }, plain: { whole: [], apart: [] } };
   for (let i = 0; i < runs; i++) {
-    for (const which of ['pkg', 'plain']) res[which].whole.push(await child(which, false));
-    for (const which of ['pkg', 'plain']) res[which].apart.push(await child(which, true));
+    for (const which of ['pkg', 'plain']) res[which].whole.push(await child(which, 'whole'));
+    for (const which of ['pkg', 'plain']) res[which].apart.push(await child(which, 'apart'));
   }
   const m = (which, series, f) => median(res[which][series].map(f));
   const total = (r) => r.importMs + r.ctorMs + r.callMs;
