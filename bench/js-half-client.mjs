@@ -1,6 +1,6 @@
 // Not a baseline: the package's request sent by the package's own JS half
 // (js/transport.js: the promise, the AbortController, the timer, fetch, the
-// body's text) with the plain client's checks in JS instead of the wasm
+// body's bytes) with the plain client's checks in JS instead of the wasm
 // half. The package minus its wasm, so that `make bench` shows what the wasm
 // half (reading the params, the checks, the body scan, the calls across)
 // costs on its own. Runs in Node and browsers.
@@ -21,12 +21,13 @@ export class JsHalfClient extends PlainClient {
       'Content-Type': init.headers['content-type'],
       Authorization: init.headers.authorization,
     };
+    this.decoder = new TextDecoder();
     // What the wasm half's step does with an answer, in JS; what it throws
     // rejects the call.
     this.dispatch = (step, ended, status, retryAfter, body) => {
       if (ended !== ANSWERED) throw new Error(`ended ${ended}`);
       if (status < 200 || status > 299) throw new Error(`http ${status}`);
-      return checkBody(JSON.parse(body));
+      return checkBody(JSON.parse(this.decoder.decode(body)));
     };
   }
 

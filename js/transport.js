@@ -20,7 +20,7 @@ import { KeywordsEverywhereError } from './error.js';
 
 // How an attempt ended: the `ended` argument of `dispatch`. The same numbers
 // are `Ended`'s in src/transport.rs.
-const ANSWERED = 0; // status, retryAfter (non-2xx only), the body's text and its length
+const ANSWERED = 0; // status, retryAfter (non-2xx only), the body's ArrayBuffer and its size
 const ABORTED = 1; // the caller's signal aborted it
 const TIMED_OUT = 2; // the timeout aborted it
 const FAILED = 3; // the network (or the runtime) failed: value is the reason
@@ -89,9 +89,9 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
     if (!(response instanceof Response)) return end(NOT_A_RESPONSE);
     status = response.status;
     if (status < 200 || status > 299) retryAfter = response.headers.get('retry-after') ?? undefined;
-    started(() => response.text()).then((text) => {
-      size = typeof text === 'string' ? text.length : 0;
-      end(ANSWERED, text);
+    started(() => response.arrayBuffer()).then((buffer) => {
+      size = buffer instanceof ArrayBuffer ? buffer.byteLength : 0;
+      end(ANSWERED, buffer);
     }, failed);
   };
   try {

@@ -1,5 +1,5 @@
 // The JS half of src/js_values.rs: an argument object read once, the
-// answer's UTF-8 into wasm memory and the result object out of a body the
+// answer's bytes into wasm memory and the result object out of a body the
 // Rust scanner has checked, each in one call across (driven from Rust, the
 // same work took about fifteen calls: keys, getters, views, lengths and
 // setters, each of which costs most when the caches are cold, as they are
@@ -10,6 +10,7 @@
 // fill entry's field number indexes this list.
 const FIELDS = ['anchor_text', 'domain_source', 'domain_target', 'url_source', 'url_target'];
 
+const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 // Missing in browsers older than 2023: then every read takes the general way.
 const isWellFormed = String.prototype.isWellFormed;
@@ -119,15 +120,15 @@ export function abortedOf(signal) {
   return signal.aborted;
 }
 
-// Writes the UTF-8 of the string `text` to `ptr` in the wasm `memory`, where
-// the caller has reserved `cap` bytes; returns how many bytes it wrote, or -1
-// when they did not all fit (or `text` is not a string). Never throws.
-export function copyInto(memory, ptr, cap, text) {
+// Copies the first `size` bytes of the ArrayBuffer `body` to `ptr` in the
+// wasm `memory`, where the caller has reserved `size` bytes; returns how many
+// it copied: `size`, or 0 when `body` no longer holds them. Never throws.
+export function copyInto(memory, ptr, size, body) {
   try {
-    const { read, written } = encoder.encodeInto(text, new Uint8Array(memory.buffer, ptr, cap));
-    return read === text.length ? written : -1;
+    new Uint8Array(memory.buffer, ptr, size).set(new Uint8Array(body, 0, size));
+    return size;
   } catch {
-    return -1;
+    return 0;
   }
 }
 
@@ -136,7 +137,7 @@ export function copyInto(memory, ptr, cap, text) {
 // item index and field number) were missing or null and become "". The
 // scanner has checked both numbers are numbers, null or absent.
 export function backlinksResult(body, fill) {
-  const parsed = JSON.parse(body);
+  const parsed = JSON.parse(decoder.decode(body));
   const data = parsed.data;
   for (let i = 0; i < fill.length; i += 2) data[fill[i]][FIELDS[fill[i + 1]]] = '';
   return {

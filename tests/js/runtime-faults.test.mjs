@@ -1,6 +1,6 @@
 // When the runtime itself misbehaves, rather than the server: a `fetch` that
 // throws instead of returning a promise, that resolves to something that is
-// not a Response, or a Response whose `text`, status or headers throw.
+// not a Response, or a Response whose `arrayBuffer`, status or headers throw.
 // Each call must still reject (never throw, never hang) with a network_error
 // that says what happened, after the same attempts as any network error. The global `fetch`
 // is replaced for each test and put back after it.
@@ -52,17 +52,17 @@ test('a fetch that throws synchronously: network_error after every attempt', asy
 });
 
 test('fetch resolving to something that is not a Response: network_error', async () => {
-  const calls = stubFetch(async () => ({ status: 200, text: async () => '' }));
+  const calls = stubFetch(async () => ({ status: 200, arrayBuffer: async () => new ArrayBuffer(0) }));
   const error = await rejection(() => client().getPageBacklinks(PARAMS));
   assert.equal(error.code, 'network_error');
   assert.match(error.message, /not a Response/);
   assert.equal(calls.length, 2);
 });
 
-test('a Response whose text() throws synchronously: network_error', async () => {
+test('a Response whose arrayBuffer throws synchronously: network_error', async () => {
   const calls = stubFetch(async () => {
     const response = new Response('{"data":[]}', { status: 200 });
-    response.text = () => {
+    response.arrayBuffer = () => {
       throw new RangeError('no body for you');
     };
     return response;
