@@ -19,6 +19,7 @@ const wasm = './keywords_everywhere_backlinks_bg.wasm';
 // re-export its class so that `instanceof` sees the very class Rust throws.
 const [snippetDir] = readdirSync(new URL('snippets/', pkg));
 const errorModule = `./snippets/${snippetDir}/js/error.js`;
+const transportModule = `./snippets/${snippetDir}/js/transport.js`;
 
 const reexports = `export { BacklinksClient, estimateCredits } from '${glue}';
 export { KeywordsEverywhereError } from '${errorModule}';
@@ -47,9 +48,12 @@ initSync({ module: wasmModule });
 
 ${reexports}`,
   // Browsers and bundlers: fetch the .wasm next to this file (bundlers that
-  // understand new URL(..., import.meta.url) copy it along).
+  // understand new URL(..., import.meta.url) copy it along). Timeouts through
+  // AbortSignal.timeout(), cheaper there than a controller and a timer.
   'browser.js': `import init from '${glue}';
+import { useTimeoutSignals } from '${transportModule}';
 
+useTimeoutSignals();
 await init({ module_or_path: new URL('${wasm}', import.meta.url) });
 
 ${reexports}`,

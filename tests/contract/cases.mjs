@@ -485,6 +485,19 @@ export const cases = [
     },
   },
   {
+    // A call with a signal of its own times out through another path in
+    // browsers (see useTimeoutSignals in js/transport.js).
+    name: 'with a signal that never aborts, an attempt slower than timeoutMs is still a timeout',
+    async run(ctx) {
+      await ctx.api.fault({ delayMs: 1500 });
+      const { signal } = new AbortController();
+      await expectRequests(ctx, 1, () =>
+        rejects(ctx, client(ctx, { timeoutMs: 200, maxRetries: 2 }).getPageBacklinks({ page: PAGE, num: 5, signal }), 'timeout'),
+      );
+      await ctx.api.clearFaults();
+    },
+  },
+  {
     name: 'no server is a network_error after the retries',
     async run(ctx) {
       const c = new ctx.lib.BacklinksClient({ baseUrl: 'http://127.0.0.1:9', maxRetries: 1 });
