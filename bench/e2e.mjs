@@ -10,14 +10,13 @@ export function median(xs) {
 }
 
 /**
- * Each sample times `batch` calls in a row and counts their mean: pages
- * without cross-origin isolation see `performance.now()` in steps of 0.1 ms,
- * too coarse for one 2 ms call. `clients` holds `pkg` and `plain`, and may
+ * Each sample times one call (a page must be cross-origin isolated for a
+ * clock fine enough for that). `clients` holds `pkg` and `plain`, and may
  * hold more (each is measured the same way, in a rotating order).
  * @param {Record<string, { getPageBacklinks: Function }>} clients
- * @param {{ num: number, rounds: number, warmup: number, page: string, batch?: number }} plan
+ * @param {{ num: number, rounds: number, warmup: number, page: string }} plan
  */
-export async function compare(clients, { num, rounds, warmup, page, batch = 1 }) {
+export async function compare(clients, { num, rounds, warmup, page }) {
   const names = Object.keys(clients);
   const times = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < warmup + rounds; i++) {
@@ -25,16 +24,14 @@ export async function compare(clients, { num, rounds, warmup, page, batch = 1 })
     for (let j = 0; j < names.length; j++) {
       const name = names[(i + j) % names.length];
       const t0 = performance.now();
-      for (let b = 0; b < batch; b++) {
-        const r = await clients[name].getPageBacklinks({ page, num });
-        if (r.data.length !== num) throw new Error(`${name}: ${r.data.length} backlinks, wanted ${num}`);
-      }
-      const dt = (performance.now() - t0) / batch;
+      const r = await clients[name].getPageBacklinks({ page, num });
+      const dt = performance.now() - t0;
+      if (r.data.length !== num) throw new Error(`${name}: ${r.data.length} backlinks, wanted ${num}`);
       if (i >= warmup) times[name].push(dt);
     }
   }
   const ms = Object.fromEntries(names.map((name) => [name, median(times[name])]));
-  return { num, rounds, batch, ms, pkgMs: ms.pkg, plainMs: ms.plain, ratio: ms.pkg / ms.plain, ...spread(times.pkg, times.plain) };
+  return { num, rounds, ms, pkgMs: ms.pkg, plainMs: ms.plain, ratio: ms.pkg / ms.plain, ...spread(times.pkg, times.plain) };
 }
 
 /**
