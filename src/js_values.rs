@@ -184,6 +184,7 @@ fn unreadable(read: Read, value: &JsValue, what: &'static str) -> Error {
                 text!("Reading `", name, "` of the ", what, " threw an exception."),
             )
         }
+        // Read::NotAnObject, the one other case that gets here.
         _ => Error::invalid(
             what,
             text!(
