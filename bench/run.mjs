@@ -8,7 +8,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { BacklinksClient } from 'keywords-everywhere-backlinks';
 import { startStandIn, TEST_KEYS } from '../stand-in/server.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
-import { launchChromium } from '../tests/support/chromium.mjs';
+import { runPage } from './chromium-page.mjs';
 import { compareWithReferences, median } from './e2e.mjs';
 import { PlainClient, PlainClientWithTimeout } from './plain-client.mjs';
 import { JsHalfClient } from './js-half-client.mjs';
@@ -71,15 +71,18 @@ async function chromiumCalls(standIn) {
   // num=5, against 1.044-1.072 this way.)
   const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
   const site = await startStaticServer({ mounts: { '/': root }, headers: isolation });
-  const browser = await launchChromium();
+  const settings = { baseUrl: standIn.url, apiKey: TEST_KEYS.valid };
   try {
-    const page = await browser.newPage();
-    await page.goto(`${site.url}/bench/page.html`);
-    await page.waitForFunction(() => window.benchReady === true);
-    if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error('the bench page is not cross-origin isolated');
-    return await page.evaluate(([url, key, plan]) => window.runBench(url, key, plan), [standIn.url, TEST_KEYS.valid, PLAN]);
+    // With no DevTools client attached, as users run it (see bench/chromium-page.mjs).
+    const rows = await runPage(`${site.url}/bench/page.html`, { settings: { ...settings, plan: PLAN } });
+    // Then num=5 again with DevTools' Runtime and Network domains on, as
+    // under Playwright: not the target, the cost of that instrumentation.
+    const [devtools] = await runPage(`${site.url}/bench/page.html`, {
+      settings: { ...settings, plan: [PLAN[0]], references: false },
+      devtools: ['Runtime', 'Network'],
+    });
+    return { rows, devtools };
   } finally {
-    await browser.close();
     await site.close();
   }
 }
@@ -158,7 +161,9 @@ try {
   const node = await nodeCalls(standIn);
   node.forEach((r) => printRow('Node', r));
   const chromium = await chromiumCalls(standIn);
-  chromium.forEach((r) => printRow('Chromium', r));
+  chromium.rows.forEach((r) => printRow('Chromium', r));
+  const d = chromium.devtools;
+  console.log(`Chromium with DevTools' Runtime and Network domains on (as under Playwright), num=${d.num}: package ${d.pkgMs.toFixed(2)} ms, plain JS ${d.plainMs.toFixed(2)} ms, ratio ${d.ratio.toFixed(3)} (of rounds ${d.paired.toFixed(3)})`);
   const mem = await memory(standIn);
   console.log(`\nJSON: ${JSON.stringify({ size, node, chromium, cold, mem })}`);
 } finally {
