@@ -139,24 +139,51 @@ export function abortedOf(signal) {
   return signal.aborted;
 }
 
-// Copies the first `size` bytes of the ArrayBuffer `body` to `ptr` in the
-// wasm `memory`, where the caller has reserved `size` bytes; returns how many
-// it copied: `size`, or 0 when `body` no longer holds them. Never throws.
-export function copyInto(memory, ptr, size, body) {
+// Writes the body's bytes to `ptr` in the wasm `memory`, where the caller
+// has reserved `cap` bytes: an ArrayBuffer's bytes, or a string's UTF-8 (as
+// TextEncoder writes it). Returns how many it wrote; or, when they do not
+// fit, minus how many it needs (so a second call with that room writes
+// them); or 0 when `body` is neither or cannot be read. Never throws.
+export function copyInto(memory, ptr, cap, body) {
   try {
-    new Uint8Array(memory.buffer, ptr, size).set(new Uint8Array(body, 0, size));
+    const view = new Uint8Array(memory.buffer, ptr, cap);
+    if (typeof body === 'string') {
+      const { read, written } = encoder.encodeInto(body, view);
+      return read === body.length ? written : -(written + utf8Length(body, read));
+    }
+    if (!(body instanceof ArrayBuffer)) return 0;
+    const size = body.byteLength;
+    if (size > cap) return -size;
+    view.set(new Uint8Array(body, 0, size));
     return size;
   } catch {
     return 0;
   }
 }
 
-// `{ data, credits_consumed, time_taken }` from the checked body: the host's
-// JSON.parse makes the objects; then the fields that `fill` lists (pairs of
-// item index and field number) were missing or null and become "". The
-// scanner has checked both numbers are numbers, null or absent.
+// The length of the UTF-8 of `text` from its unit `from` on, as TextEncoder
+// writes it: a surrogate pair takes 4 bytes, a lone surrogate U+FFFD's 3.
+function utf8Length(text, from) {
+  let bytes = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+// `{ data, credits_consumed, time_taken }` from the checked body (a string,
+// or an ArrayBuffer of UTF-8): the host's JSON.parse makes the objects; then
+// the fields that `fill` lists (pairs of item index and field number) were
+// missing or null and become "". The scanner has checked both numbers are
+// numbers, null or absent.
 export function backlinksResult(body, fill) {
-  const parsed = JSON.parse(decoder.decode(body));
+  const parsed = JSON.parse(typeof body === 'string' ? body : decoder.decode(body));
   const data = parsed.data;
   for (let i = 0; i < fill.length; i += 2) data[fill[i]][FIELDS[fill[i + 1]]] = '';
   return {

@@ -31,13 +31,16 @@ const entries = {
   // and without importing node:module for createRequire (about 0.5 ms more),
   // so older versions get an error that says what to upgrade to. No
   // top-level await, so that require() of this file works where Node allows it.
+  // Answer bodies are read as text there (see useTextBodies).
   'node.js': `import { initSync } from '${glue}';
+import { useTextBodies } from '${transportModule}';
 
 if (typeof process.getBuiltinModule !== 'function') {
   throw new Error(\`keywords-everywhere-backlinks needs Node 20.16 or later (22.3 or later on Node 22): this is Node \${process.version}, which lacks process.getBuiltinModule.\`);
 }
 const { readFileSync } = process.getBuiltinModule('node:fs');
 initSync({ module: readFileSync(new URL('${wasm}', import.meta.url)) });
+useTextBodies();
 
 ${reexports}`,
   // workerd compiles no wasm from bytes: wrangler imports the file as a module.

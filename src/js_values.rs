@@ -23,13 +23,13 @@ extern "C" {
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
 }
 
-// The body's text never enters wasm memory: js/values.js decodes and parses
-// it with the host's TextDecoder and JSON.parse, and it stays a JS string
-// (js-sys' and web-sys' bindings would copy it in and out as a Rust
-// `String`, 2 x 2 MB at num=10000). Only its bytes come in, for the scanner.
-// (Reading the body with `Response.text()` and writing its UTF-8 in with
-// `encodeInto` instead was measured: 1.5% faster at num=10000 in Node, but
-// 3-4.5% slower in Chromium, whose `encodeInto` is slow on a large string.)
+// The body's text never enters wasm memory as a Rust `String`: it stays a JS
+// string, parsed by the host's JSON.parse (js-sys' and web-sys' bindings
+// would copy it in and out, 2 x 2 MB at num=10000). Only its UTF-8 comes in,
+// for the scanner. The body comes as an `ArrayBuffer` (browsers, workerd),
+// decoded by js/values.js, or as the runtime's `Response.text()` (Node, see
+// `useTextBodies` in js/transport.js): Chromium's `encodeInto` is slow on a
+// large string, 3-4.5% of a num=10000 call, where Node's saves time.
 #[wasm_bindgen(module = "/js/values.js")]
 extern "C" {
     /// Reads each own property of `object` once. A simple lookup's page
@@ -53,10 +53,12 @@ extern "C" {
     /// inherits from `AbortSignal.prototype`.
     #[wasm_bindgen(js_name = abortedOf, catch)]
     fn aborted_of(signal: &AbortSignal) -> Result<bool, JsValue>;
-    /// Copies the first `size` bytes of the `ArrayBuffer` `body` to `ptr`
-    /// in the wasm `memory`; returns `size`, or 0 when `body` is shorter.
+    /// Writes the body's bytes (an `ArrayBuffer`'s, or a string's UTF-8)
+    /// to `ptr` in the wasm `memory`, at most `cap`; returns how many it
+    /// wrote, or minus how many it needs when they do not fit, or 0 when
+    /// `body` is neither.
     #[wasm_bindgen(js_name = copyInto)]
-    fn copy_into(memory: &JsValue, ptr: *mut u8, size: u32, body: &JsValue) -> u32;
+    fn copy_into(memory: &JsValue, ptr: *mut u8, cap: u32, body: &JsValue) -> i32;
     /// `{ data, credits_consumed, time_taken }` from a checked body, with
     /// the `fill` fields (item index, field number pairs) set to `""`;
     /// throws when the body is not JSON after all.
@@ -274,16 +276,25 @@ fn type_name(v: &JsValue) -> &'static str {
     }
 }
 
-/// The `size` bytes of the `ArrayBuffer` `body`, copied into wasm memory
-/// with one call across.
+/// The body's bytes, copied into wasm memory with one call across: the
+/// `size` bytes of an `ArrayBuffer`, or the UTF-8 of a string `size` UTF-16
+/// units long. An API answer is ASCII and takes `size` bytes; other text
+/// takes more, and a second call with the room the first said it needs.
+/// Empty when `body` is neither.
 pub fn body_bytes(memory: &JsValue, body: &JsValue, size: u32) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(size as usize);
-    if size > 0 {
-        let copied = copy_into(memory, bytes.as_mut_ptr(), size, body).min(size);
-        // SAFETY: copyInto has filled the first `copied` bytes of the `size`
-        // bytes of spare capacity, and nothing allocated in between (which
-        // could have moved or grown the memory).
-        unsafe { bytes.set_len(copied as usize) };
+    let mut bytes = Vec::new();
+    let mut cap = size;
+    for _ in 0..2 {
+        bytes.reserve_exact(cap as usize);
+        let written = copy_into(memory, bytes.as_mut_ptr(), cap, body);
+        if let Ok(written) = usize::try_from(written) {
+            // SAFETY: copyInto wrote `written` bytes, no more than the `cap`
+            // bytes of spare capacity, and nothing allocated in between
+            // (which could have moved or grown the memory).
+            unsafe { bytes.set_len(written.min(cap as usize)) };
+            break;
+        }
+        cap = written.unsigned_abs();
     }
     bytes
 }

@@ -32,7 +32,7 @@ use web_sys::AbortSignal;
 extern "C" {
     /// One attempt of `call`: `fetch(url, { method, headers, body, signal })`
     /// (the global `fetch`, never `window.fetch`), aborted after
-    /// `timeout_ms` or by the caller's `signal`, then the body's bytes; then
+    /// `timeout_ms` or by the caller's `signal`, then the body; then
     /// `dispatch(step, ...)` once, with how it ended (see [`Ended`]). With
     /// no `call` yet, it starts one: makes the call's promise, returned
     /// here, which settles with what the call's last step returns. The body
@@ -66,15 +66,18 @@ extern "C" {
 /// `Retry-After` header and a value.
 pub enum Ended {
     /// An answer came (0): its status, its `Retry-After` (read only for a
-    /// non-2xx status) and its body, an `ArrayBuffer`, with its size.
+    /// non-2xx status) and its body, an `ArrayBuffer` or (in Node) a
+    /// string, with its size.
     Answered {
         /// The HTTP status.
         status: u16,
         /// The `Retry-After` header, when present on a non-2xx answer.
         retry_after: Option<String>,
-        /// The body's bytes, an `ArrayBuffer`.
+        /// The body: an `ArrayBuffer`, or its text (see
+        /// `useTextBodies` in js/transport.js).
         body: JsValue,
-        /// The body's size in bytes (0 when it is not an `ArrayBuffer`).
+        /// The body's size: an `ArrayBuffer`'s in bytes, a string's in
+        /// UTF-16 units; 0 when it is neither.
         size: u32,
     },
     /// The caller's signal aborted the attempt (1).

@@ -1,6 +1,6 @@
 // When the runtime itself misbehaves, rather than the server: a `fetch` that
 // throws instead of returning a promise, that resolves to something that is
-// not a Response, or a Response whose `arrayBuffer`, status or headers throw.
+// not a Response, or a Response whose `text`, status or headers throw.
 // Each call must still reject (never throw, never hang) with a network_error
 // that says what happened, after the same attempts as any network error. The global `fetch`
 // is replaced for each test and put back after it.
@@ -59,11 +59,15 @@ test('fetch resolving to something that is not a Response: network_error', async
   assert.equal(calls.length, 2);
 });
 
-test('a Response whose arrayBuffer throws synchronously: network_error', async () => {
+test('a Response whose text() throws synchronously: network_error (Node reads bodies as text)', async () => {
   const calls = stubFetch(async () => {
     const response = new Response('{"data":[]}', { status: 200 });
-    response.arrayBuffer = () => {
+    response.text = () => {
       throw new RangeError('no body for you');
+    };
+    // Never read in Node (see useTextBodies in js/transport.js).
+    response.arrayBuffer = () => {
+      throw new RangeError('not this one');
     };
     return response;
   });
