@@ -4,16 +4,17 @@
 // string (`collector`); so the stand-in's key is in no URL or command line.
 //
 // Why not Playwright, which drives the browser tests: it attaches over the
-// DevTools protocol and turns on the Runtime and Network domains, and with
-// both on Chromium captures the JS stack of every request's initiator,
-// inside `fetch()`, at a cost that grows with the stack's depth (measured
-// under Playwright: 20 more frames at the call made `fetch()` 30-40 us
-// slower, and made no difference with no client attached). A call through
-// the package's wasm half has a deeper stack than a plain `fetch` call, so
-// under Playwright the package's num=5 ratio came out about 1.5-2% higher
-// (paired ratios 1.045-1.059 with the two domains on, 1.028-1.038 with
-// none, same launcher, alternating runs). `devtools` turns the domains on
-// over a pipe, to show that cost beside the figure users get.
+// DevTools protocol and turns on the Runtime and Network domains. With both
+// on, Chromium captures the whole JS stack of each request inside `fetch()`
+// (the initiator of `Network.requestWillBeSent`: 13 frames, 5 of them wasm,
+// for the package's call, 2 for a plain `fetch` call; with Network alone,
+// only the top frame), at a cost that grows with the stack's depth: under
+// Playwright, 20 more frames made `fetch()` 30-40 us slower, and with no
+// client attached they made no difference. The package's call is deeper,
+// so under Playwright its num=5 ratio came out about 1.5-2% higher (paired
+// ratios 1.045-1.059 with the two domains on, 1.028-1.038 with none; same
+// launcher, alternating runs). `devtools` turns the domains on over a pipe,
+// so that the bench can show that cost beside the figure users get.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
