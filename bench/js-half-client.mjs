@@ -1,13 +1,18 @@
 // Not a baseline: the package's request sent by the package's own JS half
-// (js/transport.js: the promise, the AbortController, the timer, fetch, the
-// body's bytes) with the plain client's checks in JS instead of the wasm
-// half. The package minus its wasm, so that `make bench` shows what the wasm
-// half (reading the params, the checks, the body scan, the calls across)
-// costs on its own. Runs in Node and browsers.
-import { attempt } from '../js/transport.js';
+// (js/transport.js: the promise, the timeout, fetch, reading the body; set up
+// as the package's entry for the runtime sets it up) with the plain client's
+// checks in JS instead of the wasm half. The package minus its wasm, so that
+// `make bench` shows what the wasm half (reading the params, the checks, the
+// body scan, the calls across) costs on its own. Runs in Node and browsers.
+import { attempt, useTextBodies, useTimeoutSignals } from '../js/transport.js';
 import { checkBody, checkParams, PlainClient } from './plain-client.mjs';
 
 const ANSWERED = 0;
+
+// As the package's entries set up this module: in Node, bodies read as text;
+// in browsers, timeouts through AbortSignal.timeout().
+if (globalThis.process?.versions?.node) useTextBodies();
+else useTimeoutSignals();
 
 export class JsHalfClient extends PlainClient {
   constructor({ timeoutMs, ...rest }) {
@@ -27,7 +32,7 @@ export class JsHalfClient extends PlainClient {
     this.dispatch = (step, ended, status, retryAfter, body) => {
       if (ended !== ANSWERED) throw new Error(`ended ${ended}`);
       if (status < 200 || status > 299) throw new Error(`http ${status}`);
-      return checkBody(JSON.parse(this.decoder.decode(body)));
+      return checkBody(JSON.parse(typeof body === 'string' ? body : this.decoder.decode(body)));
     };
   }
 
