@@ -4,15 +4,15 @@
 // checks in JS instead of the wasm half. The package minus its wasm, so that
 // `make bench` shows what the wasm half (reading the params, the checks, the
 // body scan, the calls across) costs on its own. Runs in Node and browsers.
-import { attempt, useTextBodies, useTimeoutSignals } from '../js/transport.js';
+import { attempt, headersOf, tuneForBrowsers, tuneForNode } from '../js/transport.js';
 import { checkBody, checkParams, PlainClient } from './plain-client.mjs';
 
 const ANSWERED = 0;
 
 // As the package's entries set up this module: in Node, bodies read as text;
 // in browsers, timeouts through AbortSignal.timeout().
-if (globalThis.process?.versions?.node) useTextBodies();
-else useTimeoutSignals();
+if (globalThis.process?.versions?.node) tuneForNode();
+else tuneForBrowsers();
 
 export class JsHalfClient extends PlainClient {
   constructor({ timeoutMs, ...rest }) {
@@ -21,11 +21,11 @@ export class JsHalfClient extends PlainClient {
     const [url, init] = this.request('https://example.com/', 1);
     this.url = url;
     // The package's headers object: made once per client.
-    this.headers = {
+    this.headers = headersOf({
       Accept: init.headers.accept,
       'Content-Type': init.headers['content-type'],
       Authorization: init.headers.authorization,
-    };
+    });
     this.decoder = new TextDecoder();
     // What the wasm half's step does with an answer, in JS; what it throws
     // rejects the call.

@@ -20,7 +20,7 @@ import { KeywordsEverywhereError } from './error.js';
 
 // How an attempt ended: the `ended` argument of `dispatch`. The same numbers
 // are `Ended`'s in src/transport.rs.
-const ANSWERED = 0; // status, retryAfter (non-2xx only), the body (see `useTextBodies`) and its size
+const ANSWERED = 0; // status, retryAfter (non-2xx only), the body (see `tuning.textBodies`) and its size
 const ABORTED = 1; // the caller's signal aborted it
 const TIMED_OUT = 2; // the timeout aborted it
 const FAILED = 3; // the network (or the runtime) failed: value is the reason
@@ -36,50 +36,76 @@ function started(begin) {
   }
 }
 
-// How a timeout aborts a request made without a caller's signal: `false`,
-// an AbortController and a timer; `true`, AbortSignal.timeout(), which the
-// browser entry turns on (see `useTimeoutSignals`).
-let timeoutSignals = false;
+// How this module drives `fetch` in the runtime at hand. Each choice was
+// measured, and each is fastest in some runtimes only; the package's entry
+// for a runtime (scripts/package-pkg.mjs) calls `tuneForNode()` or
+// `tuneForBrowsers()` once, and workerd keeps the defaults.
+const tuning = {
+  // How an attempt without a caller's signal times out: an AbortController
+  // and a timer (false), or AbortSignal.timeout() (true).
+  timeoutSignals: false,
+  // How an answer's body is read: response.arrayBuffer() (false), or
+  // response.text() (true).
+  textBodies: false,
+  // How a client's headers go to fetch: the plain object Rust made (false),
+  // or a Headers object made from it once (true; see `headersOf`).
+  headersObjects: false,
+};
 
 /**
- * Makes each attempt without a caller's signal abort at its timeout through
+ * Node (undici):
+ * - Bodies are read with `response.text()`: the runtime decodes them once,
+ *   and js/values.js writes their UTF-8 into wasm memory with
+ *   `TextEncoder.encodeInto`, where an ArrayBuffer is made, copied in and
+ *   decoded again for JSON.parse. A/B of the two builds in one process,
+ *   median of the rounds' ratios: 0.2-0.5% less call time at num=5 (3 x
+ *   3,000 rounds), 2-3.5% at num=10000 (3 x 300 rounds). In Chromium it
+ *   was 3-4.5% slower at num=10000: its `encodeInto` is slow on a 2 MB
+ *   string.
+ * - The headers go as a `Headers` object made once per client: undici takes
+ *   its checked list as it is, where it checks and converts a plain
+ *   object's names and values on every call. A/B: 0.3-0.4% less call time
+ *   at num=5 (4 x 3,000 rounds). In Chromium it was about 1% slower.
+ * - Timeouts keep an AbortController and a timer: AbortSignal.timeout()
+ *   costs more in Node (1.046-1.063x plain against 1.035-1.048x).
+ */
+export function tuneForNode() {
+  tuning.textBodies = true;
+  tuning.headersObjects = true;
+}
+
+/**
+ * Browsers: each attempt without a caller's signal times out through
  * `AbortSignal.timeout()` rather than an AbortController and a timer, where
- * the runtime has it. Measured in Chromium, num=5, this attempt's work in
+ * the browser has it. Measured in Chromium, num=5, this attempt's work in
  * one page beside plain fetch (3 x 1,500 rounds): with a controller and a
  * timer 1.026-1.038x plain, with AbortSignal.timeout() 1.003-1.019x, with
  * no timeout at all 1.012-1.025x; the whole package, A/B of the two builds:
- * 0.3-1.0% less call time. In Node, AbortSignal.timeout() costs more than a
- * controller and a timer (1.046-1.063x plain against 1.035-1.048x), so only
- * the browser entry calls this. A call with a caller's signal keeps the
+ * 0.3-1.0% less call time. A call with a caller's signal keeps the
  * controller, which follows both.
  */
-export function useTimeoutSignals() {
-  timeoutSignals = typeof AbortSignal.timeout === 'function';
-}
-
-// How an answer's body is read: `false`, `response.arrayBuffer()`; `true`,
-// `response.text()`, which the Node entry turns on (see `useTextBodies`).
-let textBodies = false;
-
-/**
- * Makes each answer's body be read with `response.text()` rather than
- * `response.arrayBuffer()`: the runtime decodes it once and js/values.js
- * writes its UTF-8 into wasm memory with `TextEncoder.encodeInto`, where an
- * ArrayBuffer is made, copied in, and decoded again for JSON.parse.
- * Measured in Node (A/B of the two builds in one process, median of the
- * rounds' ratios): 0.2-0.5% less call time at num=5 (3 x 3,000 rounds) and
- * 2-3.5% at num=10000 (3 x 300 rounds). In Chromium the text way
- * was 3-4.5% slower at num=10000 (its `encodeInto` is slow on a 2 MB
- * string), so only the Node entry calls this.
- */
-export function useTextBodies() {
-  textBodies = true;
+export function tuneForBrowsers() {
+  tuning.timeoutSignals = typeof AbortSignal.timeout === 'function';
 }
 
 // The size `dispatch` gets with a body: a string's length in UTF-16 units,
 // an ArrayBuffer's in bytes, else 0.
 function sizeOf(body) {
   return typeof body === 'string' ? body.length : body instanceof ArrayBuffer ? body.byteLength : 0;
+}
+
+/**
+ * The headers every request of a client sends, made once from `object`
+ * (`{ name: value }`): a `Headers` object where `tuneForNode()` asked for
+ * one and the runtime makes it, else `object` itself.
+ */
+export function headersOf(object) {
+  if (!tuning.headersObjects) return object;
+  try {
+    return new Headers(object);
+  } catch {
+    return object;
+  }
 }
 
 // The timeout's handler: `setTimeout` passes it the controller.
@@ -104,8 +130,8 @@ function settle(call, dispatch, step, ended, status, retryAfter, value, size) {
   else if (outcome !== undefined) call.resolve(outcome);
 }
 
-// Sends `fetch(url, { method, headers, body, signal })` (`headers` is an
-// object made once per client), aborted after `timeoutMs` or when the
+// Sends `fetch(url, { method, headers, body, signal })` (`headers` is made
+// once per client, see `headersOf`), aborted after `timeoutMs` or when the
 // caller's `signal` (or undefined) aborts, then reads the body; reports how
 // it ended with one `dispatch`. Never throws. With no `call` yet (the first
 // attempt), it makes the call's promise and returns it.
@@ -137,13 +163,13 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
     if (!(response instanceof Response)) return end(NOT_A_RESPONSE);
     status = response.status;
     if (status < 200 || status > 299) retryAfter = response.headers.get('retry-after') ?? undefined;
-    started(() => (textBodies ? response.text() : response.arrayBuffer())).then((body) => {
+    started(() => (tuning.textBodies ? response.text() : response.arrayBuffer())).then((body) => {
       size = sizeOf(body);
       end(ANSWERED, body);
     }, failed);
   };
   try {
-    if (timeoutSignals && signal === undefined) {
+    if (tuning.timeoutSignals && signal === undefined) {
       timeoutSignal = AbortSignal.timeout(timeoutMs);
     } else {
       controller = new AbortController();

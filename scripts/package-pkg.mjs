@@ -31,16 +31,16 @@ const entries = {
   // and without importing node:module for createRequire (about 0.5 ms more),
   // so older versions get an error that says what to upgrade to. No
   // top-level await, so that require() of this file works where Node allows it.
-  // Answer bodies are read as text there (see useTextBodies).
+  // Then tuneForNode(): see js/transport.js.
   'node.js': `import { initSync } from '${glue}';
-import { useTextBodies } from '${transportModule}';
+import { tuneForNode } from '${transportModule}';
 
 if (typeof process.getBuiltinModule !== 'function') {
   throw new Error(\`keywords-everywhere-backlinks needs Node 20.16 or later (22.3 or later on Node 22): this is Node \${process.version}, which lacks process.getBuiltinModule.\`);
 }
 const { readFileSync } = process.getBuiltinModule('node:fs');
 initSync({ module: readFileSync(new URL('${wasm}', import.meta.url)) });
-useTextBodies();
+tuneForNode();
 
 ${reexports}`,
   // workerd compiles no wasm from bytes: wrangler imports the file as a module.
@@ -51,12 +51,12 @@ initSync({ module: wasmModule });
 
 ${reexports}`,
   // Browsers and bundlers: fetch the .wasm next to this file (bundlers that
-  // understand new URL(..., import.meta.url) copy it along). Timeouts through
-  // AbortSignal.timeout(), cheaper there than a controller and a timer.
+  // understand new URL(..., import.meta.url) copy it along). Then
+  // tuneForBrowsers(): see js/transport.js.
   'browser.js': `import init from '${glue}';
-import { useTimeoutSignals } from '${transportModule}';
+import { tuneForBrowsers } from '${transportModule}';
 
-useTimeoutSignals();
+tuneForBrowsers();
 await init({ module_or_path: new URL('${wasm}', import.meta.url) });
 
 ${reexports}`,

@@ -28,7 +28,7 @@ extern "C" {
 // would copy it in and out, 2 x 2 MB at num=10000). Only its UTF-8 comes in,
 // for the scanner. The body comes as an `ArrayBuffer` (browsers, workerd),
 // decoded by js/values.js, or as the runtime's `Response.text()` (Node, see
-// `useTextBodies` in js/transport.js): Chromium's `encodeInto` is slow on a
+// `tuneForNode` in js/transport.js): Chromium's `encodeInto` is slow on a
 // large string, 3-4.5% of a num=10000 call, where Node's saves time.
 #[wasm_bindgen(module = "/js/values.js")]
 extern "C" {

@@ -44,13 +44,16 @@ extern "C" {
         call: Option<&JsValue>,
         url: &JsString,
         method: &JsValue,
-        headers: &Object,
+        headers: &JsValue,
         body: &str,
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
         dispatch: &Function,
         step: usize,
     ) -> JsValue;
+    /// `new Headers(object)`, or `object` itself where that throws.
+    #[wasm_bindgen(js_name = headersOf)]
+    fn headers_of(object: &Object) -> JsValue;
     /// Waits `ms`, or less when `signal` aborts first; then `dispatch(step, ...)`.
     fn wait(
         call: &JsValue,
@@ -74,7 +77,7 @@ pub enum Ended {
         /// The `Retry-After` header, when present on a non-2xx answer.
         retry_after: Option<String>,
         /// The body: an `ArrayBuffer`, or its text (see
-        /// `useTextBodies` in js/transport.js).
+        /// `tuneForNode` in js/transport.js).
         body: JsValue,
         /// The body's size: an `ArrayBuffer`'s in bytes, a string's in
         /// UTF-16 units; 0 when it is neither.
@@ -141,7 +144,8 @@ pub struct Fetcher {
     page_url: JsString,
     unique_url: JsString,
     method: JsValue,
-    headers: Object,
+    /// A `Headers` object: see `headersOf` in js/transport.js.
+    headers: JsValue,
     /// Runs a [`Step`] with how its attempt or wait ended; one for all calls.
     dispatch: Closure<Dispatch>,
 }
@@ -162,7 +166,7 @@ impl Fetcher {
             page_url: JsString::from(request::url(config, Endpoint::Page)),
             unique_url: JsString::from(request::url(config, Endpoint::Unique)),
             method: JsValue::from_str(request::METHOD),
-            headers,
+            headers: headers_of(&headers),
             dispatch: Closure::new(
                 |step: usize,
                  ended: u32,

@@ -486,7 +486,7 @@ export const cases = [
   },
   {
     // A call with a signal of its own times out through another path in
-    // browsers (see useTimeoutSignals in js/transport.js).
+    // browsers (see tuneForBrowsers in js/transport.js).
     name: 'with a signal that never aborts, an attempt slower than timeoutMs is still a timeout',
     async run(ctx) {
       await ctx.api.fault({ delayMs: 1500 });
