@@ -95,9 +95,10 @@ function sizeOf(body) {
 }
 
 /**
- * The headers every request of a client sends, made once from `object`
- * (`{ name: value }`): a `Headers` object where `tuneForNode()` asked for
- * one and the runtime makes it, else `object` itself.
+ * The headers a client's requests send, made once from `object` (`{ name:
+ * value }`): a `Headers` object where `tuneForNode()` asked for one and the
+ * runtime makes it, else `object` itself. The client calls this at its
+ * second request, not sooner (see `Fetcher::headers` in src/transport.rs).
  */
 export function headersOf(object) {
   if (!tuning.headersObjects) return object;

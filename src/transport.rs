@@ -23,6 +23,7 @@ use crate::error::Error;
 use crate::params::ClientConfig;
 use crate::prelude::*;
 use crate::request::{self, Endpoint};
+use core::cell::{Cell, OnceCell};
 use js_sys::{Function, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -137,15 +138,24 @@ impl Ended {
     }
 }
 
-/// What every request of one client shares, made into JS values once when
-/// the client is made: the two URLs, the method and the headers (which hold
-/// the key). A call then only sends its body across.
+/// What every request of one client shares, made into JS values once: the
+/// two URLs, the method and the headers (which hold the key). A call then
+/// only sends its body across.
 pub struct Fetcher {
     page_url: JsString,
     unique_url: JsString,
     method: JsValue,
-    /// A `Headers` object: see `headersOf` in js/transport.js.
-    headers: JsValue,
+    /// The headers as a plain object, made with the client; what the first
+    /// request sends.
+    header_object: Object,
+    /// What later requests send, made from `header_object` at the second
+    /// (see `headersOf` in js/transport.js): in Node, a `Headers` object.
+    /// Not sooner: in Node, touching `Headers` first loads the runtime's
+    /// fetch implementation (about 20 ms), which the first `fetch` loads
+    /// anyway, and a client that is made and never called should not pay.
+    headers: OnceCell<JsValue>,
+    /// Whether a request has gone: `fetch` has run, and has loaded.
+    sent: Cell<bool>,
     /// Runs a [`Step`] with how its attempt or wait ended; one for all calls.
     dispatch: Closure<Dispatch>,
 }
@@ -166,7 +176,9 @@ impl Fetcher {
             page_url: JsString::from(request::url(config, Endpoint::Page)),
             unique_url: JsString::from(request::url(config, Endpoint::Unique)),
             method: JsValue::from_str(request::METHOD),
-            headers: headers_of(&headers),
+            header_object: headers,
+            headers: OnceCell::new(),
+            sent: Cell::new(false),
             dispatch: Closure::new(
                 |step: usize,
                  ended: u32,
@@ -192,6 +204,16 @@ impl Fetcher {
     /// The JS function that runs a [`Step`].
     fn dispatch(&self) -> &Function {
         self.dispatch.as_ref().unchecked_ref()
+    }
+
+    /// The headers a request sends: the plain object for the first, the
+    /// `headersOf` form for every later one.
+    fn headers(&self) -> &JsValue {
+        if self.sent.replace(true) {
+            self.headers.get_or_init(|| headers_of(&self.header_object))
+        } else {
+            &self.header_object
+        }
     }
 
     /// The URL of `endpoint`.
@@ -248,7 +270,7 @@ impl Fetcher {
             call.map(|call| &call.0),
             self.url(endpoint),
             &self.method,
-            &self.headers,
+            self.headers(),
             body,
             timeout_ms,
             signal,
