@@ -58,3 +58,18 @@ test('on a Node without process.getBuiltinModule, the import says which Node it 
   const stdout = await nodeEval(script);
   assert.match(stdout, /needs Node 20\.16 or later \(22\.3 or later on Node 22\): this is Node v\d+\.\d+\.\d+/);
 });
+
+// Node loads its fetch implementation (undici, about 20 ms) the first time
+// `fetch` runs or `Headers`, `Request` or `Response` is touched. Importing
+// the package and making a client must not do it: an app that makes a
+// client and never calls it pays nothing for it (see `Fetcher::headers`).
+// After a call, it is loaded, as by any fetch.
+test('importing the package and making a client do not load Node\'s fetch; a call does', async () => {
+  const script = `
+    const undici = () => process.moduleLoadList.some((m) => m.endsWith('internal/deps/undici/undici'));
+    const { BacklinksClient } = require('keywords-everywhere-backlinks');
+    const client = new BacklinksClient({ apiKey: 'k', baseUrl: ${JSON.stringify(standIn.url)}, maxRetries: 0 });
+    const before = undici();
+    client.getPageBacklinks({ page: 'https://example.com/', num: 1 }).catch(() => {}).then(() => console.log(JSON.stringify({ before, after: undici() })));`;
+  assert.deepEqual(JSON.parse(await nodeEval(script)), { before: false, after: true });
+});
