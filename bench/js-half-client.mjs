@@ -4,7 +4,7 @@
 // checks in JS instead of the wasm half. The package minus its wasm, so that
 // `make bench` shows what the wasm half (reading the params, the checks, the
 // body scan, the calls across) costs on its own. Runs in Node and browsers.
-import { attempt, headersOf, tuneForBrowsers, tuneForNode } from '../js/transport.js';
+import { attempt, tuneForBrowsers, tuneForNode } from '../js/transport.js';
 import { checkBody, checkParams, PlainClient } from './plain-client.mjs';
 
 const ANSWERED = 0;
@@ -21,11 +21,11 @@ export class JsHalfClient extends PlainClient {
     const [url, init] = this.request('https://example.com/', 1);
     this.url = url;
     // The package's headers object: made once per client.
-    this.headers = headersOf({
+    this.headers = {
       Accept: init.headers.accept,
       'Content-Type': init.headers['content-type'],
       Authorization: init.headers.authorization,
-    });
+    };
     this.decoder = new TextDecoder();
     // What the wasm half's step does with an answer, in JS; what it throws
     // rejects the call.

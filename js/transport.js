@@ -48,7 +48,7 @@ const tuning = {
   // response.text() (true).
   textBodies: false,
   // How a client's headers go to fetch: the plain object Rust made (false),
-  // or a Headers object made from it once (true; see `headersOf`).
+  // or a Headers object made from it once (true; see `headersFor`).
   headersObjects: false,
 };
 
@@ -94,19 +94,29 @@ function sizeOf(body) {
   return typeof body === 'string' ? body.length : body instanceof ArrayBuffer ? body.byteLength : 0;
 }
 
-/**
- * The headers a client's requests send, made once from `object` (`{ name:
- * value }`): a `Headers` object where `tuneForNode()` asked for one and the
- * runtime makes it, else `object` itself. The client calls this at its
- * second request, not sooner (see `Fetcher::headers` in src/transport.rs).
- */
-export function headersOf(object) {
-  if (!tuning.headersObjects) return object;
-  try {
-    return new Headers(object);
-  } catch {
-    return object;
+// Whether `fetch` has run here: in Node, it has then loaded the runtime's
+// fetch implementation (undici, about 20 ms), which touching `Headers`
+// would load as well.
+let fetched = false;
+// The Headers object made for each client's headers object.
+const headersMade = new WeakMap();
+
+// The headers `fetch` gets for a client's `object` (`{ name: value }`, made
+// once per client): `object` itself, or where `tuneForNode()` asked for it,
+// a Headers object made from it once. Not before `fetch` has run once: a
+// client that is made and never called must not load Node's fetch.
+function headersFor(object) {
+  if (!tuning.headersObjects || !fetched) return object;
+  let made = headersMade.get(object);
+  if (made === undefined) {
+    try {
+      made = new Headers(object);
+    } catch {
+      made = object;
+    }
+    headersMade.set(object, made);
   }
+  return made;
 }
 
 // The timeout's handler: `setTimeout` passes it the controller.
@@ -132,10 +142,11 @@ function settle(call, dispatch, step, ended, status, retryAfter, value, size) {
 }
 
 // Sends `fetch(url, { method, headers, body, signal })` (`headers` is made
-// once per client, see `headersOf`), aborted after `timeoutMs` or when the
-// caller's `signal` (or undefined) aborts, then reads the body; reports how
-// it ended with one `dispatch`. Never throws. With no `call` yet (the first
-// attempt), it makes the call's promise and returns it.
+// once per client; it may go as a Headers object, see `headersFor`),
+// aborted after `timeoutMs` or when the caller's `signal` (or undefined)
+// aborts, then reads the body; reports how it ended with one `dispatch`.
+// Never throws. With no `call` yet (the first attempt), it makes the call's
+// promise and returns it.
 export function attempt(call, url, method, headers, body, timeoutMs, signal, dispatch, step) {
   if (call === undefined) {
     return new Promise((resolve, reject) => {
@@ -180,13 +191,15 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
   } catch (error) {
     return failed(error);
   }
-  started(() => fetch(url, { method, headers, body, signal: timeoutSignal ?? controller.signal })).then((response) => {
+  const sent = headersFor(headers);
+  started(() => fetch(url, { method, headers: sent, body, signal: timeoutSignal ?? controller.signal })).then((response) => {
     try {
       onResponse(response);
     } catch (error) {
       failed(error);
     }
   }, failed);
+  fetched = true;
 }
 
 // Waits `ms`, or less when the caller's `signal` (or undefined) aborts first;

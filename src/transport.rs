@@ -23,7 +23,6 @@ use crate::error::Error;
 use crate::params::ClientConfig;
 use crate::prelude::*;
 use crate::request::{self, Endpoint};
-use core::cell::{Cell, OnceCell};
 use js_sys::{Function, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -45,16 +44,13 @@ extern "C" {
         call: Option<&JsValue>,
         url: &JsString,
         method: &JsValue,
-        headers: &JsValue,
+        headers: &Object,
         body: &str,
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
         dispatch: &Function,
         step: usize,
     ) -> JsValue;
-    /// `new Headers(object)`, or `object` itself where that throws.
-    #[wasm_bindgen(js_name = headersOf)]
-    fn headers_of(object: &Object) -> JsValue;
     /// Waits `ms`, or less when `signal` aborts first; then `dispatch(step, ...)`.
     fn wait(
         call: &JsValue,
@@ -138,24 +134,15 @@ impl Ended {
     }
 }
 
-/// What every request of one client shares, made into JS values once: the
-/// two URLs, the method and the headers (which hold the key). A call then
-/// only sends its body across.
+/// What every request of one client shares, made into JS values once when
+/// the client is made: the two URLs, the method and the headers (which hold
+/// the key; js/transport.js may send them in another form, see `headersFor`).
+/// A call then only sends its body across.
 pub struct Fetcher {
     page_url: JsString,
     unique_url: JsString,
     method: JsValue,
-    /// The headers as a plain object, made with the client; what the first
-    /// request sends.
-    header_object: Object,
-    /// What later requests send, made from `header_object` at the second
-    /// (see `headersOf` in js/transport.js): in Node, a `Headers` object.
-    /// Not sooner: in Node, touching `Headers` first loads the runtime's
-    /// fetch implementation (about 20 ms), which the first `fetch` loads
-    /// anyway, and a client that is made and never called should not pay.
-    headers: OnceCell<JsValue>,
-    /// Whether a request has gone: `fetch` has run, and has loaded.
-    sent: Cell<bool>,
+    headers: Object,
     /// Runs a [`Step`] with how its attempt or wait ended; one for all calls.
     dispatch: Closure<Dispatch>,
 }
@@ -176,9 +163,7 @@ impl Fetcher {
             page_url: JsString::from(request::url(config, Endpoint::Page)),
             unique_url: JsString::from(request::url(config, Endpoint::Unique)),
             method: JsValue::from_str(request::METHOD),
-            header_object: headers,
-            headers: OnceCell::new(),
-            sent: Cell::new(false),
+            headers,
             dispatch: Closure::new(
                 |step: usize,
                  ended: u32,
@@ -204,16 +189,6 @@ impl Fetcher {
     /// The JS function that runs a [`Step`].
     fn dispatch(&self) -> &Function {
         self.dispatch.as_ref().unchecked_ref()
-    }
-
-    /// The headers a request sends: the plain object for the first, the
-    /// `headersOf` form for every later one.
-    fn headers(&self) -> &JsValue {
-        if self.sent.replace(true) {
-            self.headers.get_or_init(|| headers_of(&self.header_object))
-        } else {
-            &self.header_object
-        }
     }
 
     /// The URL of `endpoint`.
@@ -270,7 +245,7 @@ impl Fetcher {
             call.map(|call| &call.0),
             self.url(endpoint),
             &self.method,
-            self.headers(),
+            &self.headers,
             body,
             timeout_ms,
             signal,

@@ -62,7 +62,8 @@ test('on a Node without process.getBuiltinModule, the import says which Node it 
 // Node loads its fetch implementation (undici, about 20 ms) the first time
 // `fetch` runs or `Headers`, `Request` or `Response` is touched. Importing
 // the package and making a client must not do it: an app that makes a
-// client and never calls it pays nothing for it (see `Fetcher::headers`).
+// client and never calls it pays nothing for it (see `headersFor` in
+// js/transport.js).
 // After a call, it is loaded, as by any fetch.
 test('importing the package and making a client do not load Node\'s fetch; a call does', async () => {
   const script = `
