@@ -22,6 +22,7 @@ const LISTED = -1; // names and values are in `takeListed()`
 const NOT_AN_OBJECT = -2; // a primitive, null, a function or an array: nothing read
 const LISTING_THREW = -3; // Array.isArray or Object.keys threw
 const GETTER_THREW = -4; // `takeListed()` holds the name whose getter threw
+const UNDEFINED = -5; // `undefined`, which reads as an empty object
 
 // The last read's [name, value, name, value, ...] (or [name] of the getter
 // that threw), until `takeListed` hands it over.
@@ -45,6 +46,7 @@ let signalRead;
  * Rust's to say, either way. Never throws.
  */
 export function readObject(object, memory, pagePtr, pageCap, numPtr) {
+  if (object === undefined) return UNDEFINED;
   if (typeof object !== 'object' || object === null) return NOT_AN_OBJECT;
   let names;
   try {

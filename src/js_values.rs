@@ -86,6 +86,8 @@ enum Read {
     ListingThrew,
     /// A getter threw; its name is in `take_listed()`.
     GetterThrew,
+    /// `undefined`: no fields, as an empty object would have.
+    Undefined,
 }
 
 impl Read {
@@ -105,6 +107,7 @@ impl Read {
             -2 => Read::NotAnObject,
             -3 => Read::ListingThrew,
             -4 => Read::GetterThrew,
+            -5 => Read::Undefined,
             _ => Read::Listed,
         }
     }
@@ -139,9 +142,6 @@ fn read_fields(
     what: &'static str,
     page_cap: usize,
 ) -> Result<(Fields, Option<AbortSignal>), Error> {
-    if value.is_undefined() {
-        return Ok((Fields::default(), None));
-    }
     let mut page: Vec<u8> = Vec::with_capacity(page_cap);
     let mut num = 0.0;
     let code = read_object(value, memory, page.as_mut_ptr(), page_cap as u32, &mut num);
@@ -164,6 +164,7 @@ fn read_fields(
             Ok((Fields::new(entries), kept))
         }
         Read::Listed => Ok(read_listed(&take_listed())),
+        Read::Undefined => Ok((Fields::default(), None)),
         failed => Err(unreadable(failed, value, what)),
     }
 }
