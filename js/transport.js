@@ -189,7 +189,11 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
       signal?.addEventListener('abort', onAbort);
     }
   } catch (error) {
-    return failed(error);
+    // Reported from a microtask, as every other end is: this attempt may
+    // have been started by a step that `dispatch` is still running, and
+    // `dispatch` must not be entered again before it returns.
+    queueMicrotask(() => failed(error));
+    return;
   }
   const sent = headersFor(headers);
   started(() => fetch(url, { method, headers: sent, body, signal: timeoutSignal ?? controller.signal })).then((response) => {
@@ -203,14 +207,23 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
 }
 
 // Waits `ms`, or less when the caller's `signal` (or undefined) aborts first;
-// then runs `step` with WAITED. Never throws.
+// then runs `step` with WAITED, once. Never throws.
 export function wait(call, ms, signal, dispatch, step) {
   let timer;
+  let done = false;
   const end = () => {
+    if (done) return;
+    done = true;
     clearTimeout(timer);
     signal?.removeEventListener('abort', end);
     settle(call, dispatch, step, WAITED, 0, undefined, undefined, 0);
   };
-  timer = setTimeout(end, ms);
-  signal?.addEventListener('abort', end);
+  try {
+    timer = setTimeout(end, ms);
+    signal?.addEventListener('abort', end);
+  } catch {
+    // No timer or no listener: the wait ends at once (from a microtask,
+    // see `attempt`), and the next attempt reports what fails.
+    queueMicrotask(end);
+  }
 }

@@ -51,6 +51,44 @@ test('a fetch that throws synchronously: network_error after every attempt', asy
   assert.equal(calls.length, 2);
 });
 
+// A retry starts from inside the step that handles the failed attempt: an
+// attempt that fails before fetch (here, making its AbortController throws)
+// must still be reported after that step returns, never into it (which
+// wasm-bindgen refuses with an error of its own instead of ours).
+test('an AbortController that throws: network_error after every attempt', async () => {
+  const calls = stubFetch(async () => new Response('{"data":[]}'));
+  const RealController = globalThis.AbortController;
+  globalThis.AbortController = class {
+    constructor() {
+      throw new RangeError('no controllers here');
+    }
+  };
+  try {
+    const lookup = new BacklinksClient({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9', maxRetries: 2, timeoutMs: 1000 });
+    const error = await rejection(() => lookup.getPageBacklinks(PARAMS));
+    assert.equal(error.code, 'network_error');
+    assert.match(error.message, /RangeError: no controllers here/);
+    assert.match(error.message, /after 3 attempts/);
+    assert.equal(calls.length, 0, 'no request went');
+  } finally {
+    globalThis.AbortController = RealController;
+  }
+});
+
+// The caller's signal is listened to by each attempt and each wait.
+test("a caller's signal whose addEventListener throws: network_error after every attempt", async () => {
+  const calls = stubFetch(async () => new Response('{"data":[]}'));
+  const signal = new AbortController().signal;
+  signal.addEventListener = () => {
+    throw new RangeError('no listeners here');
+  };
+  const error = await rejection(() => client().getPageBacklinks({ ...PARAMS, signal }));
+  assert.equal(error.code, 'network_error');
+  assert.match(error.message, /RangeError: no listeners here/);
+  assert.match(error.message, /after 2 attempts/);
+  assert.equal(calls.length, 0, 'no request went');
+});
+
 test('fetch resolving to something that is not a Response: network_error', async () => {
   const calls = stubFetch(async () => ({ status: 200, arrayBuffer: async () => new ArrayBuffer(0) }));
   const error = await rejection(() => client().getPageBacklinks(PARAMS));
