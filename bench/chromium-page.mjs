@@ -20,19 +20,7 @@ import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_PATH } from '../tests/support/chromium.mjs';
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../tests/support/chromium.mjs';
 
 /**
  * Opens `url` (plus `collector=<address>`); the page GETs `settings` as JSON
@@ -77,7 +65,7 @@ export async function runPage(url, { settings = null, devtools = [], timeoutMs =
 
   const profile = await mkdtemp(join(tmpdir(), 'bench-chromium-'));
   const pipe = devtools.length > 0;
-  const args = [...FLAGS, `--user-data-dir=${profile}`];
+  const args = ['--headless', ...CHROMIUM_FLAGS, `--user-data-dir=${profile}`];
   if (pipe) args.push('--remote-debugging-pipe');
   args.push(pipe ? 'about:blank' : page.href);
   // In a process group of its own, so that its renderer and helper
