@@ -23,6 +23,15 @@ import { join } from 'node:path';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../tests/support/chromium.mjs';
 
 /**
+ * The headers that make a page cross-origin isolated, which bench/page.html
+ * requires: its `performance.now()` then moves in 5 us steps, not 100.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/**
  * Opens `url` (plus `collector=<address>`); the page GETs `settings` as JSON
  * from the collector, and this resolves with the first JSON value it POSTs
  * there. The page reports a failure by posting `{ error: "..." }`, which

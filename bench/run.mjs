@@ -8,7 +8,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { BacklinksClient } from 'keywords-everywhere-backlinks';
 import { startStandIn, TEST_KEYS } from '../stand-in/server.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
-import { runPage } from './chromium-page.mjs';
+import { ISOLATION_HEADERS, runPage } from './chromium-page.mjs';
 import { compareWithReferences, median } from './e2e.mjs';
 import { PlainClient, PlainClientWithTimeout } from './plain-client.mjs';
 import { JsHalfClient } from './js-half-client.mjs';
@@ -77,8 +77,7 @@ async function chromiumCalls(standIn) {
   // ten calls in a page that was not isolated took in the pauses a median of
   // single calls shrugs off: five blocks of rounds ranged 1.000-1.105 at
   // num=5, against 1.044-1.072 this way.)
-  const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-  const site = await startStaticServer({ mounts: { '/': root }, headers: isolation });
+  const site = await startStaticServer({ mounts: { '/': root }, headers: ISOLATION_HEADERS });
   const settings = { baseUrl: standIn.url, apiKey: TEST_KEYS.valid };
   try {
     // With no DevTools client attached, as users run it (see bench/chromium-page.mjs).

@@ -13,7 +13,7 @@ import { startStandIn, TEST_KEYS } from '../../stand-in/server.mjs';
 import { TRICKY_HOST } from '../../stand-in/fixtures.mjs';
 import { PlainClient, PlainClientWithTimeout } from '../../bench/plain-client.mjs';
 import { JsHalfClient } from '../../bench/js-half-client.mjs';
-import { runPage } from '../../bench/chromium-page.mjs';
+import { ISOLATION_HEADERS, runPage } from '../../bench/chromium-page.mjs';
 import { startStaticServer } from '../../scripts/static-server.mjs';
 
 let standIn;
@@ -43,8 +43,7 @@ for (const [name, Client] of Object.entries({ PlainClient, PlainClientWithTimeou
 
 test('the bench page runs in Chromium, isolated, and posts each size\'s figures', async () => {
   const root = new URL('../../', import.meta.url).pathname;
-  const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-  const site = await startStaticServer({ mounts: { '/': root }, headers: isolation });
+  const site = await startStaticServer({ mounts: { '/': root }, headers: ISOLATION_HEADERS });
   try {
     const url = `${site.url}/bench/page.html`;
     const settings = { baseUrl: standIn.url, apiKey: TEST_KEYS.valid };
