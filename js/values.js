@@ -181,18 +181,26 @@ function utf8Length(text, from) {
 
 // `{ data, credits_consumed, time_taken }` from the checked body (a string,
 // or an ArrayBuffer of UTF-8): the host's JSON.parse makes the objects; then
-// the fields that `fill` lists (pairs of item index and field number) were
-// missing or null and become "". The scanner has checked both numbers are
-// numbers, null or absent.
-export function backlinksResult(body, fill) {
-  const parsed = JSON.parse(typeof body === 'string' ? body : decoder.decode(body));
-  const data = parsed.data;
-  for (let i = 0; i < fill.length; i += 2) data[fill[i]][FIELDS[fill[i + 1]]] = '';
-  return {
-    data,
-    credits_consumed: number(parsed.credits_consumed),
-    time_taken: number(parsed.time_taken),
-  };
+// the fields listed by the `fillLength` numbers at `fillPtr` in the wasm
+// `memory` (pairs of item index and field number) were missing or null and
+// become "". The scanner has checked both numbers are numbers, null or
+// absent. `null` should the body not parse after all; never throws.
+export function backlinksResult(body, memory, fillPtr, fillLength) {
+  try {
+    const parsed = JSON.parse(typeof body === 'string' ? body : decoder.decode(body));
+    const data = parsed.data;
+    if (fillLength > 0) {
+      const fill = new Uint32Array(memory.buffer, fillPtr, fillLength);
+      for (let i = 0; i < fillLength; i += 2) data[fill[i]][FIELDS[fill[i + 1]]] = '';
+    }
+    return {
+      data,
+      credits_consumed: number(parsed.credits_consumed),
+      time_taken: number(parsed.time_taken),
+    };
+  } catch {
+    return null;
+  }
 }
 
 function number(value) {

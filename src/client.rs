@@ -109,7 +109,7 @@ fn on_attempt(call: Shared, ended: Ended, handle: CallHandle) -> Outcome {
         Err(error) => return failed(call, error, retry_after, handle),
     };
     drop(bytes);
-    Some(backlinks_result(status, &body, &shape))
+    Some(backlinks_result(status, &body, &call.client.memory, &shape))
 }
 
 /// An attempt failed with `error`: wait and try again when that may help,

@@ -92,7 +92,7 @@ impl BacklinksClient {
     /// call that costs credits, then runs the call; never throws.
     fn lookup(&self, endpoint: Endpoint, params: JsValue) -> Promise {
         let checked = js_values::read_params(&params, &self.client.memory)
-            .and_then(|(fields, signal)| Ok((Query::from_fields(endpoint, &fields)?, signal)));
+            .and_then(|(fields, signal)| Ok((Query::from_fields(endpoint, fields)?, signal)));
         match checked {
             Ok((query, signal)) => client::run(self.client.clone(), &query, signal),
             Err(error) => Promise::reject(&error.into()),
@@ -120,7 +120,7 @@ pub fn estimate_credits(kind: JsValue, num: JsValue) -> Result<u32, JsValue> {
         ),
         ("num".into(), js_values::read_value(&num)),
     ]);
-    let query = Query::from_fields(endpoint, &fields)?;
+    let query = Query::from_fields(endpoint, fields)?;
     Ok(request::estimate_credits(endpoint, query.num))
 }
 

@@ -10,6 +10,7 @@ use crate::prelude::*;
 use crate::request::Endpoint;
 use crate::url::parse_http_url;
 use crate::words::{number, quote, trim_end_char, Text};
+use alloc::borrow::Cow;
 use core::fmt;
 
 /// The API's own address, used when `baseUrl` is left out.
@@ -73,15 +74,19 @@ impl Value {
     }
 }
 
+/// A field's name: borrowed for the names the JS layer knows in advance
+/// (a lookup's `page` and `num`), owned for any other.
+pub type Name = Cow<'static, str>;
+
 /// The named fields of an options object, as read from JS.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fields {
-    entries: Vec<(String, Value)>,
+    entries: Vec<(Name, Value)>,
 }
 
 impl Fields {
     /// Fields from `(name, value)` pairs.
-    pub fn new(entries: Vec<(String, Value)>) -> Self {
+    pub fn new(entries: Vec<(Name, Value)>) -> Self {
         Fields { entries }
     }
 
@@ -94,12 +99,20 @@ impl Fields {
             .map_or(&Value::Undefined, |(_, v)| v)
     }
 
+    /// The value of `name`, moved out (as [`Fields::get`] finds it).
+    fn take(&mut self, name: &str) -> Value {
+        match self.entries.iter_mut().rev().find(|(k, _)| k == name) {
+            Some((_, v)) => core::mem::replace(v, Value::Undefined),
+            None => Value::Undefined,
+        }
+    }
+
     /// Fails on the first field not in `known`, suggesting the likely one.
     fn reject_unknown(&self, what: &'static str, known: &[&'static str]) -> Result<(), Error> {
         match self
             .entries
             .iter()
-            .find(|(k, _)| !known.contains(&k.as_str()))
+            .find(|(k, _)| !known.contains(&k.as_ref()))
         {
             None => Ok(()),
             Some((name, _)) => Err(unknown_field(what, name, known)),
@@ -377,8 +390,9 @@ impl Query {
     pub const FIELDS: [&'static str; 3] = ["page", "num", "signal"];
 
     /// Checks a lookup's parameters. An already-aborted signal gives
-    /// [`Error::Aborted`] once the parameters themselves are valid.
-    pub fn from_fields(endpoint: Endpoint, fields: &Fields) -> Result<Self, Error> {
+    /// [`Error::Aborted`] once the parameters themselves are valid. Takes
+    /// the fields by value: the page moves into the query.
+    pub fn from_fields(endpoint: Endpoint, mut fields: Fields) -> Result<Self, Error> {
         fields.reject_unknown("params", &Self::FIELDS)?;
         let aborted = match fields.get("signal") {
             Value::Undefined => false,
@@ -391,7 +405,7 @@ impl Query {
                 ))
             }
         };
-        let page = page(fields.get("page"))?;
+        let page = page(fields.take("page"))?;
         let num = match fields.get("num") {
             Value::Undefined => return Err(num_required(endpoint)),
             v => integer_in("num", v, 1, MAX_NUM)?,
@@ -428,7 +442,7 @@ fn num_required(endpoint: Endpoint) -> Error {
 }
 
 /// Checks `page`: a string holding an absolute http(s) URL with a host.
-fn page(v: &Value) -> Result<String, Error> {
+fn page(v: Value) -> Result<String, Error> {
     let s = match v {
         Value::String(s) => s,
         Value::Undefined => {
@@ -441,12 +455,12 @@ fn page(v: &Value) -> Result<String, Error> {
             return Err(not_of_type(
                 "page",
                 "`page` must be a URL string such as \"https://example.com/\"; got ",
-                other,
+                &other,
             ))
         }
     };
-    parse_http_url(s).map_err(|why| bad_page(s, why))?;
-    Ok(s.clone())
+    parse_http_url(&s).map_err(|why| bad_page(&s, why))?;
+    Ok(s)
 }
 
 /// Why the `page` string `s` is not usable: its first 80 characters, and `why`.
@@ -476,7 +490,7 @@ mod tests {
         Fields::new(
             entries
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
+                .map(|(k, v)| (k.to_string().into(), v.clone()))
                 .collect(),
         )
     }
@@ -577,7 +591,7 @@ mod tests {
     fn queries() {
         let q = Query::from_fields(
             Endpoint::Unique,
-            &fields(&[
+            fields(&[
                 ("page", s("https://example.com/a?b=1&c#d")),
                 ("num", Value::Number(10000.0)),
             ]),
@@ -644,7 +658,7 @@ mod tests {
             ),
         ];
         for (entries, field) in cases {
-            let r = Query::from_fields(Endpoint::Page, &fields(&entries));
+            let r = Query::from_fields(Endpoint::Page, fields(&entries));
             assert_eq!(field_of(r), field, "{entries:?}");
         }
     }
@@ -653,7 +667,7 @@ mod tests {
     fn string_num_gets_a_pointed_message() {
         let e = Query::from_fields(
             Endpoint::Page,
-            &fields(&[("page", s("https://example.com/")), ("num", s("5"))]),
+            fields(&[("page", s("https://example.com/")), ("num", s("5"))]),
         )
         .unwrap_err();
         assert!(e.message().contains("not a string"), "{}", e.message());
@@ -666,12 +680,12 @@ mod tests {
             ("num", Value::Number(5.0)),
             ("signal", Value::Signal { aborted: true }),
         ]);
-        assert_eq!(Query::from_fields(Endpoint::Page, &f), Err(Error::Aborted));
+        assert_eq!(Query::from_fields(Endpoint::Page, f), Err(Error::Aborted));
         let f = fields(&[
             ("page", s("https://example.com/")),
             ("num", Value::Number(5.0)),
             ("signal", Value::Signal { aborted: false }),
         ]);
-        assert!(Query::from_fields(Endpoint::Page, &f).is_ok());
+        assert!(Query::from_fields(Endpoint::Page, f).is_ok());
     }
 }

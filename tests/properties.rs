@@ -14,7 +14,7 @@
 use keywords_everywhere_backlinks::json::{
     object_strings, scan_backlinks, BacklinksShape, BACKLINK_FIELDS,
 };
-use keywords_everywhere_backlinks::params::{ClientConfig, Fields, Query, Value, MAX_NUM};
+use keywords_everywhere_backlinks::params::{ClientConfig, Fields, Name, Query, Value, MAX_NUM};
 use keywords_everywhere_backlinks::request::{build, form_encode_into, Endpoint};
 use keywords_everywhere_backlinks::response::classify;
 use keywords_everywhere_backlinks::retry::{
@@ -226,8 +226,8 @@ fn field_name() -> impl Strategy<Value = String> {
 }
 
 /// The `(name, value)` pairs of an options or params object.
-fn entries() -> impl Strategy<Value = Vec<(String, Value)>> {
-    prop::collection::vec((field_name(), js_value()), 0..6)
+fn entries() -> impl Strategy<Value = Vec<(Name, Value)>> {
+    prop::collection::vec((field_name().prop_map(Name::from), js_value()), 0..6)
 }
 
 /// A string that looks like a secret key and cannot occur in a message by chance.
@@ -395,7 +395,7 @@ proptest! {
     fn validation_takes_any_fields(entries in entries(), page_endpoint in any::<bool>()) {
         let fields = Fields::new(entries);
         let endpoint = if page_endpoint { Endpoint::Page } else { Endpoint::Unique };
-        match Query::from_fields(endpoint, &fields) {
+        match Query::from_fields(endpoint, fields.clone()) {
             Ok(q) => {
                 prop_assert!((1..=MAX_NUM).contains(&q.num));
                 prop_assert!(parse_http_url(&q.page).is_ok());
@@ -432,7 +432,7 @@ proptest! {
     /// Whatever else is wrong, no message repeats the key (nor the Debug form).
     #[test]
     fn the_key_never_appears_in_an_error(key in secret(), others in entries()) {
-        let mut entries = vec![("apiKey".to_string(), Value::String(key.clone()))];
+        let mut entries = vec![(Name::from("apiKey"), Value::String(key.clone()))];
         entries.extend(others.into_iter().filter(|(name, _)| name != "apiKey"));
         match ClientConfig::from_fields(&Fields::new(entries)) {
             Ok(config) => {
@@ -455,11 +455,11 @@ proptest! {
         signal in proptest::option::of(Just(Value::Signal { aborted: false })),
     ) {
         let mut entries = vec![
-            ("page".to_string(), Value::String(page.clone())),
-            ("num".to_string(), Value::Number(f64::from(num))),
+            (Name::from("page"), Value::String(page.clone())),
+            (Name::from("num"), Value::Number(f64::from(num))),
         ];
-        entries.extend(signal.map(|s| ("signal".to_string(), s)));
-        let q = Query::from_fields(Endpoint::Page, &Fields::new(entries)).unwrap();
+        entries.extend(signal.map(|s| (Name::from("signal"), s)));
+        let q = Query::from_fields(Endpoint::Page, Fields::new(entries)).unwrap();
         prop_assert_eq!((q.page, q.num), (page, num));
     }
 
@@ -468,10 +468,10 @@ proptest! {
     fn bad_nums_are_refused(n in any::<f64>()) {
         prop_assume!(!(n.fract() == 0.0 && (1.0..=f64::from(MAX_NUM)).contains(&n)));
         let entries = vec![
-            ("page".to_string(), Value::String("https://example.com/".into())),
-            ("num".to_string(), Value::Number(n)),
+            (Name::from("page"), Value::String("https://example.com/".into())),
+            (Name::from("num"), Value::Number(n)),
         ];
-        let e = Query::from_fields(Endpoint::Unique, &Fields::new(entries)).unwrap_err();
+        let e = Query::from_fields(Endpoint::Unique, Fields::new(entries)).unwrap_err();
         prop_assert_eq!(e.field(), Some("num"));
     }
 
