@@ -346,7 +346,9 @@ async function sendHuge(res, kind, page, minBytes) {
  *   enqueueFault: (fault: Fault) => void, clearFaults: () => void,
  *   keys: typeof TEST_KEYS,
  * }>} `log` is live: each endpoint POST appends
- *   `{time, method, path, contentType, accept, authorization, rawBody, form: {page, num}, fault}`.
+ *   `{time, method, path, contentType, accept, authorization, rawBody, form: {page, num}, fault}`,
+ *   and sets `abandoned: true` on it if the client closes the connection
+ *   before the whole answer has gone out.
  *   `enqueueFault` queues a {@link Fault} for the next endpoint request(s),
  *   in order, and throws a TypeError on a malformed one.
  */
@@ -468,7 +470,7 @@ async function handleApi({ state, req, res, url, rawBody }, kind) {
   const queued = takeFault(state);
   const { reply, scenario } = answer(kind, req.headers.authorization, form);
   const fault = queued ?? scenario;
-  state.log.push({
+  const entry = {
     time: new Date().toISOString(),
     method: req.method,
     path: url.pathname,
@@ -478,6 +480,12 @@ async function handleApi({ state, req, res, url, rawBody }, kind) {
     rawBody,
     form,
     fault,
+  };
+  state.log.push(entry);
+  // The client closed the connection before the whole answer went out (as
+  // a timeout or an abort does): set then, so a test can wait for it.
+  res.once('close', () => {
+    if (!res.writableFinished) entry.abandoned = true;
   });
   await respond({ state, req, res }, kind, form, reply, fault);
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { TEST_KEYS, TRICKY_BACKLINKS, startStandIn } from '../../stand-in/server.mjs';
@@ -390,6 +391,20 @@ describe('request log', () => {
     assert.deepEqual(entry.form, { page: 'https://example.com/', num: '2' });
     assert.equal(entry.fault, null);
     assert.ok(!Number.isNaN(Date.parse(entry.time)));
+  });
+
+  it('marks a request whose client went away before the whole answer as abandoned', async () => {
+    await call(PAGE, { page: 'https://example.com/', num: '1' }).then((r) => r.text());
+    api.enqueueFault({ delayMs: 5000 });
+    api.enqueueFault({ stallBodyMs: 5000 });
+    for (let i = 0; i < 2; i++) {
+      const url = new URL(PAGE, api.url);
+      const init = { method: 'POST', headers: { authorization: `Bearer ${TEST_KEYS.valid}` }, signal: AbortSignal.timeout(150) };
+      await assert.rejects(fetch(url, init).then((r) => r.text()), { name: 'TimeoutError' });
+    }
+    const deadline = Date.now() + 2000;
+    while (!(api.log[1].abandoned && api.log[2].abandoned) && Date.now() < deadline) await sleep(10);
+    assert.deepEqual(api.log.map((e) => e.abandoned), [undefined, true, true]);
   });
 
   it('records missing fields and headers as null', async () => {
