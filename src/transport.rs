@@ -17,7 +17,10 @@
 //!
 //! Also measured in Node 20, for what a timeout costs: the `AbortSignal` the
 //! controller makes, and `fetch` following it, cost a plain `fetch` 1–5% of a
-//! num=5 call (see the plain client with a timeout in `make bench`).
+//! num=5 call (see the plain client with a timeout in `make bench`). So in
+//! Node, once fetch has shown it uses one, an attempt without a caller's
+//! signal times out through fetch's `dispatcher` instead (`Deadline` in
+//! js/transport.js), which costs about as much as the timer alone.
 
 use crate::error::Error;
 use crate::params::ClientConfig;
