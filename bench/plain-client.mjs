@@ -66,9 +66,11 @@ export class PlainClient {
 }
 
 /**
- * Not the baseline: the same client with the package's per-attempt timeout
- * (an AbortController whose signal `fetch` gets, a timer, cleared at the
- * end), so that the bench shows what a timeout costs by itself.
+ * Not the baseline: the same client with a per-attempt timeout through a
+ * signal (an AbortController whose signal `fetch` gets, a timer, cleared at
+ * the end), so that the bench shows what such a timeout costs by itself.
+ * (The package's Node entry times out through fetch's `dispatcher` instead;
+ * see `Deadline` in js/transport.js.)
  */
 export class PlainClientWithTimeout extends PlainClient {
   constructor({ timeoutMs, ...rest }) {

@@ -135,10 +135,11 @@ function headersFor(object) {
 // (and where undici's setGlobalDispatcher puts another, such as a proxy's).
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 
-// Whether fetch has been seen to send a request through a Deadline: true,
-// false (it sent one without: a fetch that is not undici's, or that ignores
-// `dispatcher`; then every timeout takes a signal), or undefined (not seen
-// yet: attempts pass a Deadline beside their signal, to find out).
+// Whether fetch has been seen to send a request through a Deadline that
+// could abort it (see `armed`): true, false (an attempt ended without: a
+// fetch that is not undici's, or ignores `dispatcher`; then every timeout
+// takes a signal), or undefined (not seen yet: attempts pass a Deadline
+// beside their signal, to find out).
 let deadlinesWork;
 
 /**
@@ -150,23 +151,25 @@ let deadlinesWork;
  * attempt reports its timeout itself, on time, either way.
  */
 class Deadline {
-  constructor(target) {
-    this.target = target; // the global dispatcher
-    this.used = false; // whether fetch sent the request through this
+  constructor() {
+    // Whether fetch sent the request through this, with a handler whose
+    // `onConnect` hands over the abort (as undici's fetch does): else this
+    // cannot abort the request, and timeouts go back to signals.
+    this.armed = false;
     this.expired = false;
     this.abort = undefined; // undici's abort of the request, once connected
   }
 
   // undici's fetch asks its dispatcher this (MockAgent answers true).
   get isMockActive() {
-    return this.target.isMockActive;
+    return globalThis[GLOBAL_DISPATCHER]?.isMockActive;
   }
 
   dispatch(options, handler) {
-    this.used = true;
     const deadline = this;
     const onConnect = handler.onConnect;
     if (typeof onConnect === 'function') {
+      this.armed = true;
       handler.onConnect = function (abort, context) {
         deadline.abort = abort;
         const result = onConnect.call(this, abort, context);
@@ -174,7 +177,8 @@ class Deadline {
         return result;
       };
     }
-    return this.target.dispatch(options, handler);
+    // The global dispatcher at the time of sending, as fetch itself takes it.
+    return globalThis[GLOBAL_DISPATCHER].dispatch(options, handler);
   }
 
   expire() {
@@ -193,8 +197,7 @@ function timeoutError() {
 // asked for them and fetch has not been seen to ignore them; else undefined.
 function deadlineFor(signal) {
   if (!tuning.deadlines || signal !== undefined || deadlinesWork === false) return undefined;
-  const target = globalThis[GLOBAL_DISPATCHER];
-  return typeof target?.dispatch === 'function' ? new Deadline(target) : undefined;
+  return typeof globalThis[GLOBAL_DISPATCHER]?.dispatch === 'function' ? new Deadline() : undefined;
 }
 
 // The timeout's handler: `setTimeout` passes it the controller.
@@ -246,7 +249,7 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
     done = true;
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
-    if (deadline !== undefined && deadlinesWork !== false) deadlinesWork = deadline.used;
+    if (deadline !== undefined && deadlinesWork !== false) deadlinesWork = deadline.armed;
     settle(call, dispatch, step, ended, status, retryAfter, value, size);
   };
   const timedOut = () => deadline?.expired || (timeoutSignal ?? controller?.signal)?.aborted;
