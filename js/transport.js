@@ -269,7 +269,12 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
       // The deadline alone: the attempt ends at the timer, and undici aborts
       // the request then or once it has a connection.
       timer = setTimeout(() => {
-        deadline.expire();
+        try {
+          deadline.expire();
+        } catch {
+          // undici catches what its abort meets; a timer's callback that
+          // threw would end the process. The attempt ends either way.
+        }
         end(TIMED_OUT);
       }, timeoutMs);
     } else if (tuning.timeoutSignals && signal === undefined) {

@@ -86,6 +86,44 @@ test('once fetch has used a deadline, timeouts pass no signal, are on time and a
   assert.equal(inits.at(-1).dispatcher, undefined);
 });
 
+test('the request goes through the global dispatcher of the moment (as setGlobalDispatcher sets it), and an abort that throws still ends the attempt on time', async () => {
+  const lookup = client();
+  for (let i = 0; i < 3; i++) await lookup.getPageBacklinks(PARAMS);
+  api.clearLog();
+  const inits = spyFetch();
+  // A global dispatcher such as undici's setGlobalDispatcher installs: it
+  // passes each request on to Node's own, but hands fetch an abort that throws.
+  const symbol = Symbol.for('undici.globalDispatcher.1');
+  const nodes = globalThis[symbol];
+  let sent = 0;
+  globalThis[symbol] = {
+    dispatch(options, handler) {
+      sent++;
+      const onConnect = handler.onConnect;
+      handler.onConnect = function (abort, context) {
+        return onConnect.call(this, () => {
+          throw new Error('this abort is broken');
+        }, context);
+      };
+      return nodes.dispatch(options, handler);
+    },
+  };
+  try {
+    api.enqueueFault({ delayMs: 1000 });
+    const { error, ms } = await timed(() => lookup.getPageBacklinks(PARAMS));
+    assert.equal(error.code, 'timeout');
+    assert.ok(ms < TIMEOUT_MS + 500, `settled after ${ms} ms`);
+    assert.equal(sent, 1, 'the request did not go through the global dispatcher');
+    assert.equal(inits[0].signal, undefined, 'this attempt relied on the deadline');
+    // The stand-in answers the request nothing aborted; then the next call.
+    await sleep(1000);
+    assert.equal((await lookup.getPageBacklinks(PARAMS)).data.length, 5);
+  } finally {
+    globalThis[symbol] = nodes;
+  }
+});
+
+// Last: it leaves this process's package on signals.
 test('with a fetch that ignores `dispatcher`, a call still times out on time, and later attempts take a signal again', async () => {
   const lookup = client();
   for (let i = 0; i < 3; i++) await lookup.getPageBacklinks(PARAMS);
