@@ -4,11 +4,13 @@
 // bytes as the body's size (an ASCII answer's exact length); when they do
 // not fit, the answer says exactly how many it needs, and the second call
 // must then write what TextEncoder writes. Against a real WebAssembly.Memory.
+// And `backlinksResult`, which builds a call's result from a checked body:
+// the fields Rust lists in wasm memory become "", and it never throws.
 //
 // Run: node --test tests/js/values.test.mjs
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { copyInto } from '../../js/values.js';
+import { backlinksResult, copyInto } from '../../js/values.js';
 
 const memory = new WebAssembly.Memory({ initial: 1 });
 const PTR = 64;
@@ -59,4 +61,23 @@ test('neither a string nor a readable ArrayBuffer: 0 bytes, no throw', () => {
   }
   // A view that does not fit in memory at all.
   assert.equal(copyInto(memory, memory.buffer.byteLength, 8, 'abc'), 0);
+});
+
+test('backlinksResult: the listed fields become "", from a string or an ArrayBuffer; null, not a throw, for a body that is not JSON', () => {
+  const body = JSON.stringify({
+    data: [{ anchor_text: null, url_source: 'https://a.example/' }, { url_target: 'https://b.example/' }],
+    credits_consumed: 2,
+  });
+  // Pairs of item index and field number (json::BACKLINK_FIELDS' order), as Rust writes them.
+  new Uint32Array(memory.buffer, PTR, 4).set([0, 0, 1, 1]);
+  const expected = {
+    data: [{ anchor_text: '', url_source: 'https://a.example/' }, { url_target: 'https://b.example/', domain_source: '' }],
+    credits_consumed: 2,
+    time_taken: 0,
+  };
+  assert.deepEqual(backlinksResult(body, memory, PTR, 4), expected);
+  assert.deepEqual(backlinksResult(new TextEncoder().encode(body).buffer, memory, PTR, 4), expected);
+  assert.equal(backlinksResult(body, memory, PTR, 0).data[0].anchor_text, null, 'nothing listed, nothing filled');
+  assert.equal(backlinksResult('{"data": [', memory, PTR, 0), null);
+  assert.equal(backlinksResult('{"data": null}', memory, PTR, 2), null);
 });
