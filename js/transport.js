@@ -236,7 +236,7 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
   }
   let controller;
   let timer;
-  let timeoutSignal; // AbortSignal.timeout's, when it stands for controller and timer
+  let sentSignal; // the signal fetch gets, if any: AbortSignal.timeout's, or the controller's
   let deadline; // the Deadline passed to fetch, if any (see `deadlineFor`)
   let status = 0;
   let retryAfter;
@@ -252,7 +252,9 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
     if (deadline !== undefined && deadlinesWork !== false) deadlinesWork = deadline.armed;
     settle(call, dispatch, step, ended, status, retryAfter, value, size);
   };
-  const timedOut = () => deadline?.expired || (timeoutSignal ?? controller?.signal)?.aborted;
+  // Whether the timeout aborted the signal fetch got. (A deadline's timeout
+  // ends the attempt itself, before fetch can fail.)
+  const timedOut = () => sentSignal?.aborted;
   const failed = (reason) => end(signal?.aborted ? ABORTED : timedOut() ? TIMED_OUT : FAILED, reason);
   const onResponse = (response) => {
     if (!(response instanceof Response)) return end(NOT_A_RESPONSE);
@@ -278,9 +280,10 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
         end(TIMED_OUT);
       }, timeoutMs);
     } else if (tuning.timeoutSignals && signal === undefined) {
-      timeoutSignal = AbortSignal.timeout(timeoutMs);
+      sentSignal = AbortSignal.timeout(timeoutMs);
     } else {
       controller = new AbortController();
+      sentSignal = controller.signal;
       timer = setTimeout(timeUp, timeoutMs, controller);
       signal?.addEventListener('abort', onAbort);
     }
@@ -294,7 +297,7 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
   const init = { method, headers: headersFor(headers), body };
   // With the deadline alone, no signal; until fetch has been seen to use the
   // deadline, it goes beside the signal, which keeps the timeout.
-  if (controller !== undefined || timeoutSignal !== undefined) init.signal = timeoutSignal ?? controller.signal;
+  if (sentSignal !== undefined) init.signal = sentSignal;
   if (deadline !== undefined) init.dispatcher = deadline;
   started(() => fetch(url, init)).then((response) => {
     try {
