@@ -511,7 +511,7 @@ async function runList(client, query, signal, stopClock) {
   const response = { data, credits_consumed: run.creditsConsumed, time_taken: time };
   showResults({ ...query, list: true, results }, response, stopClock());
   const counts = results.reduce((c, r) => ({ ...c, [r.status]: (c[r.status] ?? 0) + 1 }), {});
-  $('status').textContent = `Done: ${formatNumber(counts.ok ?? 0)} ok, ${formatNumber(counts.failed ?? 0)} failed, `
+  $('status').textContent = `${signal.aborted ? 'Cancelled' : 'Done'}: ${formatNumber(counts.ok ?? 0)} ok, ${formatNumber(counts.failed ?? 0)} failed, `
     + `${formatNumber(counts.skipped ?? 0)} skipped, of ${plural(total, 'target')}; ${plural(run.creditsConsumed, 'credit')} spent.`;
 }
 

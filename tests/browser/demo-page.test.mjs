@@ -518,6 +518,51 @@ describe('demo page: finding the outcome, cancelling, history, accessibility', (
     await finish(page);
   });
 
+  test('a rate limit of the Worker is counted down, then tried again; Cancel stops the wait', async () => {
+    const page = await open();
+    const origin = new URL(stack.pageUrl).origin;
+    const posts = [];
+    let refusals = 0;
+    await page.route(`${stack.workerUrl}/v1/get_page_backlinks`, (route) => {
+      posts.push(Date.now());
+      if (refusals-- <= 0) return route.continue();
+      return route.fulfill({ // the Worker's own 429, as it answers it
+        status: 429,
+        headers: {
+          'content-type': 'application/json; charset=utf-8', 'retry-after': '3', 'x-should-retry': 'false',
+          'access-control-allow-origin': origin, 'access-control-expose-headers': 'retry-after, x-cache, x-should-retry',
+        },
+        body: JSON.stringify({ code: 'rate_limited', message: 'Too many lookups from your address: wait 3 s before trying again.' }),
+      });
+    });
+
+    refusals = 1;
+    await submit(page, { url: `https://example.net/limited-${Date.now()}`, num: 5 });
+    await page.waitForSelector('#status[data-countdown]');
+    assert.match(await text(page, '#status'), /^The Worker is limiting how often it looks up: trying again in [23] s\. Cancel \(or Esc\) stops\.$/);
+    const seen = new Set();
+    while (await page.locator('#status[data-countdown]').count()) {
+      seen.add(await page.getAttribute('#status', 'data-countdown').catch(() => null));
+      await page.waitForTimeout(200);
+    }
+    assert.ok(seen.has('2') && seen.has('1'), `counted down: ${[...seen]}`);
+    await page.waitForSelector('#results:not([hidden])');
+    assert.equal(posts.length, 2, 'one refused request, then one after the wait');
+    assert.ok(posts[1] - posts[0] >= 2500, `waited ${posts[1] - posts[0]} ms`);
+
+    refusals = 1;
+    posts.length = 0;
+    await submit(page, { url: `https://example.net/limited-${Date.now()}`, num: 5 });
+    await page.waitForSelector('#status[data-countdown]');
+    assert.equal(await page.isVisible('#cancel'), true);
+    await page.click('#cancel');
+    await page.waitForSelector('#cancel', { state: 'hidden' });
+    assert.equal(await text(page, '#status'), 'Cancelled. No results are shown.');
+    await page.waitForTimeout(3500);
+    assert.equal(posts.length, 1, 'nothing sent after the cancel');
+    await finish(page);
+  });
+
   test('recent lookups reopen from localStorage without a request; the key is never stored', async () => {
     const page = await open();
     await useDirect(page, TEST_KEYS.valid);
