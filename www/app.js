@@ -165,7 +165,7 @@ async function updateCost() {
       try {
         const run = await validator.lookupMany({ kind: kind(), targets, num: n, dryRun: true });
         worst = run.worstCaseCredits;
-        const invalid = run.results.filter((r) => r.status !== 'ok').length;
+        const invalid = run.results.filter((r) => r.status === 'failed' && r.error?.code === 'invalid_argument').length;
         lead = `${plural(targets.length - invalid, 'target')}${invalid ? ` (${formatNumber(invalid)} not valid, skipped)` : ''}. Worst case: `;
       } catch { /* the run's own arguments: said when it is sent */ }
     } else {
