@@ -563,6 +563,52 @@ describe('demo page: finding the outcome, cancelling, history, accessibility', (
     await finish(page);
   });
 
+  test('summaries: referring domains, anchor texts in their groups, and one-click include or exclude of a referring domain', async () => {
+    const page = await open();
+    const row = (anchor_text, domain_source, n) => ({
+      anchor_text, domain_source, domain_target: 'acme.example', url_source: `https://${domain_source}/post-${n}`, url_target: 'https://www.acme.example/',
+    });
+    const data = [
+      row('Acme shop', 'a.example', 1), row('acme.example', 'b.example', 2), row('https://acme.example/pricing', 'b.example', 3),
+      row('click here', 'a.example', 4), row('', 'c.example', 5), row('ACME', 'a.example', 6),
+    ];
+    const origin = new URL(stack.pageUrl).origin;
+    await page.route(`${stack.workerUrl}/v1/get_page_backlinks`, (route) => route.fulfill({
+      status: 200,
+      headers: { 'content-type': 'application/json', 'access-control-allow-origin': origin },
+      body: JSON.stringify({ data, credits_consumed: 6, time_taken: 0.2 }),
+    }));
+    await lookUp(page, { url: 'https://www.acme.example/', num: 10 });
+    assert.equal(await text(page, '#sum-domains'), '3 distinct source domains');
+    assert.deepEqual(await page.$$eval('#chart .chart-label', (ts) => ts.map((t) => t.textContent)), ['a.example', 'b.example', 'c.example']);
+    const groups = await page.$$eval('#anchors .anchor-group', (boxes) => boxes.map((b) => [
+      b.dataset.group, b.querySelector('.anchor-head').firstChild.textContent + b.querySelector('.anchor-head').childNodes[1].textContent,
+      [...b.querySelectorAll('.anchor-text')].map((a) => a.textContent),
+    ]));
+    assert.deepEqual(groups, [
+      ['brand', 'Brand 2 (33%)', ['ACME', 'Acme shop']],
+      ['url', 'Bare URL 2 (33%)', ['acme.example', 'https://acme.example/pricing']],
+      ['other', 'Other 1 (17%)', ['click here']],
+      ['empty', 'Empty 1 (17%)', []],
+    ]);
+
+    await page.click('#domain-actions button[aria-label="Only a.example"]');
+    assert.deepEqual(await columnTexts(page, 1), ['Acme shop', 'click here', 'ACME']);
+    assert.equal(await text(page, '#domain-filter .chip'), 'Only a.example Remove');
+    await page.click('#domain-filter button[aria-label="Remove Only a.example"]');
+    assert.equal(await page.locator('#backlinks tbody tr').count(), 6);
+    await page.click('#domain-actions button[aria-label="Exclude a.example"]');
+    await page.click('#domain-actions button[aria-label="Exclude c.example"]');
+    assert.deepEqual(await columnTexts(page, 1), ['acme.example', 'https://acme.example/pricing']);
+    assert.equal(await text(page, '#shown-count'), 'Showing 2 of 6 backlinks.');
+    const doc = JSON.parse((await download(page, '#export-json')).text);
+    assert.deepEqual(doc.filters, { text: '', only_domain: null, excluded_domains: ['a.example', 'c.example'] });
+    assert.deepEqual(doc.rows, { filtered: true, shown: 2, total: 6, note: doc.rows.note });
+    assert.equal(doc.data.length, 2);
+    await assertAccessible(page, 'summaries with domain filters');
+    await finish(page);
+  });
+
   test('recent lookups reopen from localStorage without a request; the key is never stored', async () => {
     const page = await open();
     await useDirect(page, TEST_KEYS.valid);
