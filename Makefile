@@ -1,5 +1,5 @@
 # The two commands: `make demo` and `make test`. Both install what is missing.
-.PHONY: test demo pkg bench setup clean
+.PHONY: test demo pkg bench setup clean screenshots
 
 test:
 	@scripts/test.sh
@@ -13,6 +13,10 @@ bench: setup pkg
 
 pkg:
 	scripts/build-pkg.sh
+
+# The README's pictures of the demo page (www/screenshots/), taken with headless Chromium.
+screenshots: setup pkg
+	node scripts/screenshots.mjs
 
 setup:
 	@scripts/setup.sh
