@@ -509,7 +509,7 @@ async function runList(client, query, signal, stopClock) {
     return { target: result.target, status: result.status, backlinks: 0, credits: 0, code: result.error?.code };
   });
   const response = { data, credits_consumed: run.creditsConsumed, time_taken: time };
-  showResults({ ...query, list: true, results }, response, stopClock());
+  showResults({ ...query, list: true, results, worstCase: run.worstCaseCredits }, response, stopClock());
   const counts = results.reduce((c, r) => ({ ...c, [r.status]: (c[r.status] ?? 0) + 1 }), {});
   $('status').textContent = `${signal.aborted ? 'Cancelled' : 'Done'}: ${formatNumber(counts.ok ?? 0)} ok, ${formatNumber(counts.failed ?? 0)} failed, `
     + `${formatNumber(counts.skipped ?? 0)} skipped, of ${plural(total, 'target')}; ${plural(run.creditsConsumed, 'credit')} spent.`;
@@ -569,7 +569,9 @@ function setFigure(id, value, note) {
  * @param {{ reopened?: string }} [options] the time of the lookup, for an answer reopened from history
  */
 function showResults(query, response, seconds, { reopened } = {}) {
-  answer = { targets: query.targets, kind: query.kind, num: query.num, mode: query.mode, list: query.list, response, results: query.results };
+  answer = {
+    targets: query.targets, kind: query.kind, num: query.num, mode: query.mode, list: query.list, response, results: query.results, worstCase: query.worstCase,
+  };
   const count = response.data.length;
   const cached = response.worker_cache === 'HIT';
   const asked = query.list ? query.num * query.targets.length : query.num;
@@ -577,7 +579,7 @@ function showResults(query, response, seconds, { reopened } = {}) {
   const summary = summaryOf(response.data);
   setFigure('sum-count', formatNumber(count), `of ${formatNumber(asked)} asked`);
   setFigure('sum-domains', formatNumber(summary.referringDomains.length), 'distinct source domains');
-  const worst = estimateCredits(KINDS[query.kind].estimate, query.num) * (query.list ? query.targets.length : 1);
+  const worst = query.worstCase ?? estimateCredits(KINDS[query.kind].estimate, query.num) * (query.list ? query.targets.length : 1);
   if (cached || reopened) setFigure('sum-credits', '0', `charged now; the first lookup cost ${formatNumber(response.credits_consumed)}`);
   else setFigure('sum-credits', formatNumber(response.credits_consumed), `worst case ${formatNumber(worst)}`);
   setFigure('sum-time', `${response.time_taken} s`, seconds === null ? 'at the API' : `at the API; ${seconds.toFixed(2)} s round trip`);
@@ -587,7 +589,8 @@ function showResults(query, response, seconds, { reopened } = {}) {
     ? `Reopened from this browser's history (looked up ${new Date(reopened).toLocaleString('en-GB')}): nothing was sent, 0 credits charged.`
     : cached ? 'From the Worker\'s cache: 0 credits charged.' : '';
   const what = query.list ? plural(query.targets.length, query.kind.endsWith('domain') ? 'domain' : 'page') : query.targets[0];
-  $('sum-query').textContent = `${what} · ${KINDS[query.kind].words} · ${query.mode === 'worker' ? 'through the Worker' : 'direct'}`;
+  const words = query.list ? KINDS[query.kind].words.replace(/to the (page|domain)$/, 'to each $1') : KINDS[query.kind].words;
+  $('sum-query').textContent = `${what} · ${words} · ${query.mode === 'worker' ? 'through the Worker' : 'direct'}`;
   drawRunTable(query.results);
   $('results').hidden = false; // before drawing: the chart takes its width from the page
   domainFilter = { only: null, excluded: new Set() };
@@ -612,7 +615,9 @@ function drawRunTable(results) {
   $('run-body').replaceChildren(...results.map((r) => {
     const tr = document.createElement('tr');
     tr.dataset.status = r.status;
-    const reason = r.status === 'ok' ? '' : `: ${explainError({ code: r.code }, answer.mode).headline.replace(/^Skipped: /, '')}`;
+    const invalid = r.code === 'invalid_argument'
+      ? `not a valid ${answer.kind.endsWith('domain') ? 'domain' : 'page address'}, so nothing was sent for it.` : '';
+    const reason = r.status === 'ok' ? '' : `: ${invalid || explainError({ code: r.code }, answer.mode).headline.replace(/^Skipped: /, '')}`;
     for (const [text, label] of [[r.target, 'Target'], [`${words[r.status] ?? r.status}${reason}`, 'Status'],
       [formatNumber(r.backlinks), 'Backlinks'], [formatNumber(r.credits), 'Credits']]) {
       const td = document.createElement('td');
