@@ -33,7 +33,6 @@ mod prelude {
 #[macro_use]
 pub mod words;
 pub mod error;
-pub mod heap;
 pub mod json;
 pub mod params;
 pub mod request;
@@ -125,14 +124,14 @@ pub fn estimate_credits(kind: JsValue, num: JsValue) -> Result<u32, JsValue> {
 }
 
 /// What `std` gives a .wasm, for the package build without it: the allocator
-/// and a panic handler. A panic cannot happen on purpose (every failure is an
+/// and a panic handler. The allocator is the `dlmalloc` crate, the very one
+/// `std` uses on wasm32, without the rest of `std` (see README,
+/// "Dependencies"). A panic cannot happen on purpose (every failure is an
 /// `Error`); if one did, the call traps instead of formatting a message.
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 mod no_std_runtime {
-    use crate::heap::{Global, WasmMemory};
-
     #[global_allocator]
-    static HEAP: Global<WasmMemory> = Global::new(WasmMemory);
+    static HEAP: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
 
     #[panic_handler]
     fn panic(_: &core::panic::PanicInfo) -> ! {
