@@ -1,4 +1,7 @@
-# The two commands: `make demo` and `make test`. Both install what is missing.
+# The commands the README names: `make test`, `make demo`, `make bench`,
+# `make pkg` and `make screenshots`. Each works alone on a fresh clone: each
+# installs what is missing first (scripts/setup.sh). `make clean` removes
+# everything they generate.
 .PHONY: test demo pkg bench setup clean screenshots
 
 test:
@@ -11,7 +14,7 @@ bench: setup pkg
 	node bench/run.mjs
 	node bench/worker-load.mjs
 
-pkg:
+pkg: setup
 	scripts/build-pkg.sh
 
 # The README's pictures of the demo page (www/screenshots/), taken with headless Chromium.
@@ -22,4 +25,4 @@ setup:
 	@scripts/setup.sh
 
 clean:
-	rm -rf pkg target tests/out node_modules
+	rm -rf pkg target tests/out bench/out node_modules worker/node_modules .wrangler worker/.wrangler
