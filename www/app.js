@@ -458,16 +458,18 @@ async function lookUp(event) {
   const { signal } = running.controller;
   setBusy(true);
   const stopClock = startClock();
+  let before = query.mode === 'direct' && balance.connection === connectionOf() ? balance.credits : null;
   try {
+    // Direct: the balance before the lookup, if it was not read yet (reading it costs nothing).
+    if (query.mode === 'direct' && before === null) before = await readBalance();
     if (scope() === 'list') {
       await runList(client, query, signal, stopClock);
     } else {
-      const before = query.mode === 'direct' && balance.connection === connectionOf() ? balance.credits : null;
       $('status').textContent = `Looking up backlinks of ${query.target}…`;
       const response = await lookUpOne(client, query, signal);
       showResults({ ...query, targets: [query.target], list: false }, response, stopClock());
-      if (query.mode === 'direct') readBalance(before ?? null);
     }
+    if (query.mode === 'direct') readBalance(before);
   } catch (error) {
     stopClock();
     showFailure(error, query.mode);
