@@ -61,7 +61,7 @@ export function fromPackageError(error, apiKey) {
     return fail(429, 'rate_limited', 'The backlinks API is rate-limiting this Worker; try again later.', { headers });
   }
   if (code === 'server_error') {
-    return fail(status >= 500 && status <= 599 ? status : 502, 'server_error', 'The backlinks API failed, and the Worker\'s retries did not help; try again later.');
+    return fail(status >= 500 && status <= 599 ? status : 502, 'server_error', 'The backlinks API failed even after the Worker tried again; try again later.');
   }
   if (code === 'bad_request') return fail(400, 'bad_request', 'The backlinks API refused this lookup as invalid; check the page or domain.');
   if (code === 'timeout') return fail(504, 'timeout', 'The backlinks API did not answer in time; try again later.');
