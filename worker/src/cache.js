@@ -9,17 +9,15 @@
  * @param {string} kind One of the four lookup kinds.
  * @param {string} target The normalised page or domain.
  * @param {number} num
- * @returns {Request}
+ * @returns {string} The key's URL (a GET request for it).
  */
 export function cacheKey(origin, kind, target, num) {
-  const url = new URL(`/__cache/${kind}`, origin);
-  url.search = new URLSearchParams({ target, num: String(num) }).toString();
-  return new Request(url.toString(), { method: 'GET' });
+  return `${origin}/__cache/${kind}?target=${encodeURIComponent(target)}&num=${num}`;
 }
 
 /**
  * The cached body of a lookup (already marked `"worker_cache":"HIT"`), or null.
- * @param {Request} key From {@link cacheKey}.
+ * @param {string} key From {@link cacheKey}.
  * @returns {Promise<string|null>}
  */
 export async function cachedBody(key) {
@@ -42,7 +40,7 @@ export function markAsHit(body) {
 
 /**
  * Keeps a successful answer's body, marked as a hit, for `ttlSeconds` (nothing when 0).
- * @param {Request} key From {@link cacheKey}.
+ * @param {string} key From {@link cacheKey}.
  * @param {string} body The upstream JSON body as received.
  * @param {number} ttlSeconds
  * @returns {Promise<void>}

@@ -74,7 +74,7 @@ export function logRequest(record, durationMs, env) {
   const line = { event: 'request' };
   for (const [name, value] of Object.entries(record)) {
     let text = value;
-    if (typeof text === 'string') for (const secret of secrets) text = redact(text, secret);
+    if (typeof text === 'string') for (const secret of secrets) if (secret && text.includes(secret)) text = redact(text, secret);
     line[name] = text;
   }
   line.duration_ms = durationMs;
