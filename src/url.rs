@@ -85,6 +85,128 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
     })
 }
 
+/// Why a string is not a bare host name such as `example.com`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostProblem {
+    /// The string is empty.
+    Empty,
+    /// It is a URL (it has a scheme and `//`).
+    Url,
+    /// It holds white space.
+    WhiteSpace,
+    /// It holds control characters.
+    Control,
+    /// It holds `user@` or `user:password@`.
+    UserInfo,
+    /// It holds a path (`/`).
+    Path,
+    /// It holds a query or a fragment (`?`, `#`).
+    QueryOrFragment,
+    /// It holds a port (`:`).
+    Port,
+    /// It holds characters a host name cannot have.
+    Characters,
+    /// It starts with a dot or holds two dots in a row.
+    EmptyLabel,
+    /// It is longer than 253 bytes.
+    TooLong,
+}
+
+/// The longest host name, in bytes (RFC 1035; a trailing dot aside).
+pub const MAX_HOST_LEN: usize = 253;
+
+/// Checks that `s` is a bare host name: `example.com`, `blog.example.co.uk`,
+/// `bücher.example`, `127.0.0.1`; one trailing dot is allowed. The string is
+/// only looked at, never rewritten.
+pub fn check_host_name(s: &str) -> Result<(), HostProblem> {
+    if s.is_empty() {
+        return Err(HostProblem::Empty);
+    }
+    if contains(s, "://") || s.starts_with("//") {
+        return Err(HostProblem::Url);
+    }
+    if s.chars().any(char::is_whitespace) {
+        return Err(HostProblem::WhiteSpace);
+    }
+    if s.chars().any(char::is_control) {
+        return Err(HostProblem::Control);
+    }
+    if find(s, b"@").is_some() {
+        return Err(HostProblem::UserInfo);
+    }
+    if find(s, b"/\\").is_some() {
+        return Err(HostProblem::Path);
+    }
+    if find(s, b"?#").is_some() {
+        return Err(HostProblem::QueryOrFragment);
+    }
+    if find(s, b"<>\"`{}|^%[]").is_some() {
+        return Err(HostProblem::Characters);
+    }
+    if let Some(colon) = find(s, b":") {
+        // `https:example.com` is a URL without its slashes.
+        let scheme = s.get(..colon).unwrap_or("");
+        return Err(
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+                HostProblem::Url
+            } else {
+                HostProblem::Port
+            },
+        );
+    }
+    let labels = s.strip_suffix('.').unwrap_or(s);
+    if labels.is_empty() || labels.starts_with('.') || find_str(labels, "..").is_some() {
+        return Err(HostProblem::EmptyLabel);
+    }
+    if labels.len() > MAX_HOST_LEN {
+        return Err(HostProblem::TooLong);
+    }
+    Ok(())
+}
+
+/// The host name a mistaken `domain` most likely meant: `s` without its
+/// scheme, user name, port, path, query and fragment, when that is a bare
+/// host name and differs from `s`.
+pub fn likely_host(given: &str) -> Option<&str> {
+    let s = given.trim_ascii();
+    let after_scheme = match find_str(s, "://") {
+        Some(at) => s.get(at + 3..).unwrap_or(""),
+        None => s.strip_prefix("//").unwrap_or(s),
+    };
+    let scheme = find(after_scheme, b":").and_then(|at| after_scheme.split_at_checked(at));
+    let scheme_less = match scheme {
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
+        {
+            rest.get(1..).unwrap_or("")
+        }
+        _ => after_scheme,
+    };
+    let end = find(scheme_less, b"/\\?#").unwrap_or(scheme_less.len());
+    let authority = scheme_less.get(..end).unwrap_or("");
+    let host_port = match authority.bytes().rposition(|b| b == b'@') {
+        Some(at) => authority.get(at + 1..).unwrap_or(""),
+        None => authority,
+    };
+    let host = match find(host_port, b":") {
+        Some(at) => host_port.get(..at).unwrap_or(""),
+        None => host_port,
+    };
+    (host != given && check_host_name(host).is_ok()).then_some(host)
+}
+
+/// Whether `needle` occurs in `s`.
+fn contains(s: &str, needle: &str) -> bool {
+    find_str(s, needle).is_some()
+}
+
+/// The byte offset of the first `needle` in `s`.
+fn find_str(s: &str, needle: &str) -> Option<usize> {
+    s.as_bytes()
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+}
+
 /// Strips a valid `:port` from `host:port` (IPv6 literals in brackets kept whole).
 fn split_port(host_port: &str) -> Result<&str, UrlProblem> {
     let port_at = if host_port.starts_with('[') {
@@ -141,6 +263,56 @@ mod tests {
         assert!(u.has_userinfo);
         assert_eq!((u.host, u.rest), ("host.example", ""));
         assert!(parse_http_url("https://bücher.example/ä?q=カレー").is_ok());
+    }
+
+    #[test]
+    fn host_names() {
+        for ok in [
+            "example.com",
+            "blog.example.co.uk",
+            "EXAMPLE.com",
+            "bücher.example",
+            "example.com.",
+            "localhost",
+            "127.0.0.1",
+            "xn--bcher-kva.example",
+        ] {
+            assert_eq!(check_host_name(ok), Ok(()), "{ok}");
+        }
+        use HostProblem::*;
+        for (bad, problem, likely) in [
+            ("", Empty, None),
+            ("https://example.com/", Url, Some("example.com")),
+            (
+                "http://user:pw@example.com:8080/a?b#c",
+                Url,
+                Some("example.com"),
+            ),
+            ("ftp://example.com", Url, Some("example.com")),
+            ("//example.com/", Url, Some("example.com")),
+            ("https:example.com", Url, Some("example.com")),
+            (" example.com", WhiteSpace, Some("example.com")),
+            ("example.com\n", WhiteSpace, Some("example.com")),
+            ("exa mple.com", WhiteSpace, None),
+            ("example.com\u{7}", Control, None),
+            ("user@example.com", UserInfo, Some("example.com")),
+            ("example.com/blog", Path, Some("example.com")),
+            ("example.com\\blog", Path, Some("example.com")),
+            ("example.com?x=1", QueryOrFragment, Some("example.com")),
+            ("example.com#top", QueryOrFragment, Some("example.com")),
+            ("example.com:8080", Port, Some("example.com")),
+            ("[::1]", Characters, None),
+            ("exa<mple.com", Characters, None),
+            (".example.com", EmptyLabel, None),
+            ("example..com", EmptyLabel, None),
+            (".", EmptyLabel, None),
+        ] {
+            assert_eq!(check_host_name(bad), Err(problem), "{bad:?}");
+            assert_eq!(likely_host(bad), likely, "{bad:?}");
+        }
+        let long = "a.".repeat(127) + "a";
+        assert_eq!(check_host_name(&long), Err(TooLong));
+        assert_eq!(check_host_name(&long[2..]), Ok(()));
     }
 
     #[test]
