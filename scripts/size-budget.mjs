@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync, constants } from 'node:zlib';
 
-const BUDGET_GZIP_BYTES = 27_200;
+// Raised from 27,200 for the whole backlinks family (issue 18): see README, "Size and speed".
+const BUDGET_GZIP_BYTES = 32_200;
 const wasm = readFileSync(new URL('../pkg/keywords_everywhere_backlinks_bg.wasm', import.meta.url));
 const gzip = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION }).length;
 const line = `.wasm: ${wasm.length} B raw, ${gzip} B gzip -9 (budget ${BUDGET_GZIP_BYTES} B gzip)`;

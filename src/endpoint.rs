@@ -104,9 +104,12 @@ impl Endpoint {
     /// The lookup a kind name names; `"unique"` is the former name of
     /// `"unique_page"` and stays accepted.
     pub fn from_kind(kind: &str) -> Option<Endpoint> {
-        match kind {
-            "unique" => Some(Endpoint::UniquePage),
-            _ => Endpoint::ALL.into_iter().find(|e| e.kind() == kind),
+        match kind.as_bytes() {
+            b"page" => Some(Endpoint::Page),
+            b"unique_page" | b"unique" => Some(Endpoint::UniquePage),
+            b"domain" => Some(Endpoint::Domain),
+            b"unique_domain" => Some(Endpoint::UniqueDomain),
+            _ => None,
         }
     }
 }

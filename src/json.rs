@@ -101,7 +101,7 @@ pub fn scan_backlinks(body: &[u8]) -> Result<BacklinksShape, ShapeError> {
 #[cold]
 #[inline(never)]
 fn not_backlinks(body: &[u8], has_data: bool) -> ShapeError {
-    let [message, error] = object_strings(body, ["message", "error"]).unwrap_or_default();
+    let [message, _, _, error] = error_fields(body);
     match message.or(error) {
         Some(said) => text!(
             "it is an error answer, not backlinks: it says ",
@@ -112,36 +112,45 @@ fn not_backlinks(body: &[u8], has_data: bool) -> ShapeError {
     }
 }
 
+/// The string fields `message`, `description`, `code` and `error` of an
+/// error answer (see [`object_strings`]); all `None` when it is no JSON
+/// object. One function for every error body, so its code is there once.
+#[inline(never)]
+pub fn error_fields(body: &[u8]) -> [Option<String>; 4] {
+    object_strings(body, ["message", "description", "code", "error"]).unwrap_or_default()
+}
+
 /// Checks the balance's body, a one-element array holding a number such as
 /// `[95597755]`.
 pub fn scan_balance(body: &[u8]) -> Result<(), ShapeError> {
     let mut r = Reader::new(body);
     r.ws();
-    let mut count = 0u32;
-    let mut number = true;
-    if r.peek() == Some(b'[') {
-        r.array(|r| {
-            count += 1;
-            number &= matches!(r.peek(), Some(b'-' | b'0'..=b'9'));
-            r.skip_value()
-        })?;
-        r.end()?;
-    }
-    if count == 1 && number {
-        Ok(())
-    } else {
-        Err(not_a_balance(body))
-    }
+    let checked = r
+        .expect(b'[', "'['")
+        .and_then(|()| {
+            r.ws();
+            r.number()
+        })
+        .and_then(|()| {
+            r.ws();
+            r.expect(b']', "']'")
+        })
+        .and_then(|()| r.end());
+    checked.map_err(|_| not_a_balance(body))
 }
 
-/// Why a body that is JSON, or starts as no array, is not `[<number>]`.
+/// Why a body is not `[<number>]`.
 #[cold]
 #[inline(never)]
 fn not_a_balance(body: &[u8]) -> ShapeError {
     let mut r = Reader::new(body);
     r.ws();
     match r.peek() {
-        Some(b'[') => "it is not a one-element array holding the balance as a number".into(),
+        Some(b'[') => text!(
+            "it is not a one-element array holding the balance as a number (",
+            r.excerpt(),
+            ")"
+        ),
         _ => r.not_an_object_or("a one-element array holding the balance"),
     }
 }
@@ -154,22 +163,28 @@ pub fn object_strings<const N: usize>(
     names: [&str; N],
 ) -> Option<[Option<String>; N]> {
     let mut out: [Option<String>; N] = core::array::from_fn(|_| None);
+    read_strings(body, &names, &mut out).then_some(out)
+}
+
+/// [`object_strings`]' work, once for every `N`: fills `out[i]` with the
+/// string field `names[i]`; false when the body is not a JSON object.
+#[inline(never)]
+fn read_strings(body: &[u8], names: &[&str], out: &mut [Option<String>]) -> bool {
     let mut r = Reader::new(body);
     r.ws();
     if r.peek() != Some(b'{') {
-        return None;
+        return false;
     }
     r.object(|r, key| {
         let slot = names.iter().position(|n| r.key_is(&key, n));
-        match (slot, r.peek()) {
-            (Some(i), Some(b'"')) => out[i] = Some(r.string()?.decode().into_owned()),
+        match (slot.and_then(|i| out.get_mut(i)), r.peek()) {
+            (Some(slot), Some(b'"')) => *slot = Some(r.string()?.decode().into_owned()),
             _ => r.skip_value()?,
         }
         Ok(())
     })
-    .ok()?;
-    r.end().ok()?;
-    Some(out)
+    .is_ok()
+        && r.end().is_ok()
 }
 
 /// The JSON kind a value starting with byte `b` has, for messages.
@@ -971,8 +986,8 @@ mod tests {
                 "not a one-element array holding the balance as a number",
             ),
             ("[null]", "as a number"),
-            ("[5", "ends early"),
-            ("[5] x", "more after"),
+            ("[5", "starts with \"[5\""),
+            ("[5] x", "not a one-element array"),
         ] {
             let e = scan_balance(body.as_bytes()).expect_err(body);
             assert!(e.contains(says), "{body:?}: {e}");

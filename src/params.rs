@@ -535,19 +535,26 @@ fn page(v: Value) -> Result<String, Error> {
 #[cold]
 #[inline(never)]
 fn bad_page(s: &str, why: &str) -> Error {
-    let shown: String = s.chars().take(80).collect();
-    let more = if shown.len() < s.len() { "..." } else { "" };
+    let (shown, more) = first_chars(s, 80);
     Error::invalid(
         "page",
         text!(
             "`page` ",
-            quote(&shown),
+            quote(shown),
             more,
             " is not an absolute http(s) URL with a host: ",
             why,
             ". Pass a full URL such as \"https://example.com/\"."
         ),
     )
+}
+
+/// The first `n` characters of `s`, and `"..."` when that is not all of it.
+fn first_chars(s: &str, n: usize) -> (&str, &'static str) {
+    match s.char_indices().nth(n) {
+        Some((end, _)) => (s.get(..end).unwrap_or(s), "..."),
+        None => (s, ""),
+    }
 }
 
 /// Checks `domain`: a string holding a bare host name such as `example.com`.
@@ -605,20 +612,10 @@ fn bad_domain(s: &str, why: HostProblem) -> Error {
         }
         _ => ".",
     };
-    let shown: String = s.chars().take(80).collect();
-    let more = if shown.len() < s.len() { "..." } else { "" };
+    let (shown, more) = first_chars(s, 80);
     Error::invalid(
         "domain",
-        text!(
-            "`domain` ",
-            quote(&shown),
-            more,
-            " ",
-            what,
-            ": ",
-            pass,
-            tail
-        ),
+        text!("`domain` ", quote(shown), more, " ", what, ": ", pass, tail),
     )
 }
 

@@ -2,7 +2,7 @@
 //! or the [`Error`] a caller can act on.
 
 use crate::error::{ApiMessage, Error};
-use crate::json::{object_strings, scan_backlinks, scan_balance, BacklinksShape, ShapeError};
+use crate::json::{error_fields, scan_backlinks, scan_balance, BacklinksShape, ShapeError};
 use crate::words::contains_bytes;
 
 /// Classifies one answer to a lookup. `retry_after` is the server's
@@ -58,8 +58,7 @@ fn classify_failure(status: u16, body: &[u8], retry_after: Option<f64>) -> Error
 /// The API's `{message, description}`, or a proxy's `{code, message}`,
 /// when the body is such an object.
 fn api_message(status: u16, body: &[u8]) -> ApiMessage {
-    let [message, description, code] =
-        object_strings(body, ["message", "description", "code"]).unwrap_or_default();
+    let [message, description, code, _] = error_fields(body);
     ApiMessage {
         status,
         message,

@@ -117,49 +117,51 @@ pub const MAX_HOST_LEN: usize = 253;
 
 /// Checks that `s` is a bare host name: `example.com`, `blog.example.co.uk`,
 /// `bücher.example`, `127.0.0.1`; one trailing dot is allowed. The string is
-/// only looked at, never rewritten.
+/// only looked at, never rewritten. White space and control characters are
+/// ASCII's (non-ASCII text is left to the API, as an IDN may hold any).
 pub fn check_host_name(s: &str) -> Result<(), HostProblem> {
+    use HostProblem::*;
     if s.is_empty() {
-        return Err(HostProblem::Empty);
+        return Err(Empty);
     }
     if contains(s, "://") || s.starts_with("//") {
-        return Err(HostProblem::Url);
+        return Err(Url);
     }
-    if s.chars().any(char::is_whitespace) {
-        return Err(HostProblem::WhiteSpace);
+    // One pass over the bytes: a bit per problem, in the order of `order`.
+    let order = [
+        WhiteSpace,
+        Control,
+        UserInfo,
+        Path,
+        QueryOrFragment,
+        Characters,
+        Port,
+    ];
+    let mut seen = 0u32;
+    for b in s.bytes() {
+        seen |= match b {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0c => 1,
+            0..=0x1f | 0x7f => 2,
+            b'@' => 4,
+            b'/' | b'\\' => 8,
+            b'?' | b'#' => 16,
+            b'<' | b'>' | b'"' | b'`' | b'{' | b'}' | b'|' | b'^' | b'%' | b'[' | b']' => 32,
+            b':' => 64,
+            _ => 0,
+        };
     }
-    if s.chars().any(char::is_control) {
-        return Err(HostProblem::Control);
-    }
-    if find(s, b"@").is_some() {
-        return Err(HostProblem::UserInfo);
-    }
-    if find(s, b"/\\").is_some() {
-        return Err(HostProblem::Path);
-    }
-    if find(s, b"?#").is_some() {
-        return Err(HostProblem::QueryOrFragment);
-    }
-    if find(s, b"<>\"`{}|^%[]").is_some() {
-        return Err(HostProblem::Characters);
-    }
-    if let Some(colon) = find(s, b":") {
+    if let Some(&problem) = order.get(seen.trailing_zeros() as usize) {
         // `https:example.com` is a URL without its slashes.
-        let scheme = s.get(..colon).unwrap_or("");
-        return Err(
-            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
-                HostProblem::Url
-            } else {
-                HostProblem::Port
-            },
-        );
+        let scheme = find(s, b":").and_then(|at| s.get(..at)).unwrap_or("");
+        let url = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+        return Err(if problem == Port && url { Url } else { problem });
     }
     let labels = s.strip_suffix('.').unwrap_or(s);
-    if labels.is_empty() || labels.starts_with('.') || find_str(labels, "..").is_some() {
-        return Err(HostProblem::EmptyLabel);
+    if labels.is_empty() || labels.starts_with('.') || contains(labels, "..") {
+        return Err(EmptyLabel);
     }
     if labels.len() > MAX_HOST_LEN {
-        return Err(HostProblem::TooLong);
+        return Err(TooLong);
     }
     Ok(())
 }
@@ -168,31 +170,22 @@ pub fn check_host_name(s: &str) -> Result<(), HostProblem> {
 /// scheme, user name, port, path, query and fragment, when that is a bare
 /// host name and differs from `s`.
 pub fn likely_host(given: &str) -> Option<&str> {
-    let s = given.trim_ascii();
-    let after_scheme = match find_str(s, "://") {
-        Some(at) => s.get(at + 3..).unwrap_or(""),
-        None => s.strip_prefix("//").unwrap_or(s),
-    };
-    let scheme = find(after_scheme, b":").and_then(|at| after_scheme.split_at_checked(at));
-    let scheme_less = match scheme {
-        Some((scheme, rest))
-            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
-        {
-            rest.get(1..).unwrap_or("")
+    let mut s = given.trim_ascii();
+    if let Some(at) = find_str(s, "//") {
+        s = s.get(at + 2..).unwrap_or("");
+    } else if let Some(colon) = find(s, b":") {
+        // `https:example.com`
+        let scheme = s.get(..colon).unwrap_or("");
+        if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+            s = s.get(colon + 1..).unwrap_or("");
         }
-        _ => after_scheme,
-    };
-    let end = find(scheme_less, b"/\\?#").unwrap_or(scheme_less.len());
-    let authority = scheme_less.get(..end).unwrap_or("");
-    let host_port = match authority.bytes().rposition(|b| b == b'@') {
-        Some(at) => authority.get(at + 1..).unwrap_or(""),
-        None => authority,
-    };
-    let host = match find(host_port, b":") {
-        Some(at) => host_port.get(..at).unwrap_or(""),
-        None => host_port,
-    };
-    (host != given && check_host_name(host).is_ok()).then_some(host)
+    }
+    s = s.get(..find(s, b"/\\?#").unwrap_or(s.len())).unwrap_or("");
+    if let Some(at) = s.bytes().rposition(|b| b == b'@') {
+        s = s.get(at + 1..).unwrap_or("");
+    }
+    s = s.get(..find(s, b":").unwrap_or(s.len())).unwrap_or("");
+    (s != given && check_host_name(s).is_ok()).then_some(s)
 }
 
 /// Whether `needle` occurs in `s`.
