@@ -92,7 +92,7 @@ const CORS_HEADERS = {
 
 // Fields a fault may have. "Effect" fields change the answer; the others modify an effect.
 const FAULT_EFFECTS = ['status', 'body', 'delayMs', 'stallBodyMs', 'reset', 'truncate', 'html', 'empty', 'hugeBytes'];
-const FAULT_MODIFIERS = ['contentType', 'retryAfter', 'headers', 'times'];
+const FAULT_MODIFIERS = ['contentType', 'retryAfter', 'headers', 'times', 'endpoint'];
 
 // ---------------------------------------------------------------------------
 // Replies: { status, headers, body: Buffer }
@@ -272,6 +272,8 @@ function balanceAnswer(state, authorization) {
  * @property {boolean} [empty] an empty body
  * @property {number} [hugeBytes] a streamed valid 200 JSON body of at least this many bytes
  * @property {number} [times] how many requests it applies to (default 1)
+ * @property {'lookup'|'balance'} [endpoint] which requests it applies to: the
+ *   lookups (default), or the balance (GET /v1/account/credits); each has a queue
  */
 
 /** Throws a TypeError unless `fault` is a well-formed {@link Fault}; returns a copy. */
@@ -295,6 +297,7 @@ function checkFault(fault) {
     html: (v) => typeof v === 'boolean',
     empty: (v) => typeof v === 'boolean',
     times: (v) => Number.isSafeInteger(v) && v >= 1,
+    endpoint: (v) => v === 'lookup' || v === 'balance',
   };
   for (const [key, ok] of Object.entries(checks)) {
     if (fault[key] !== undefined && !ok(fault[key])) throw new TypeError(`invalid fault ${key}: ${JSON.stringify(fault[key])}`);
@@ -397,21 +400,33 @@ async function sendHuge(res, kind, page, minBytes) {
  *   stderr (method, path, status; never keys).
  * @returns {Promise<{
  *   url: string, port: number, close: () => Promise<void>,
- *   log: object[], clearLog: () => void,
+ *   log: object[], balanceLog: object[], clearLog: () => void,
  *   enqueueFault: (fault: Fault) => void, clearFaults: () => void,
  *   keys: typeof TEST_KEYS,
  *   balance: (key: string) => number|undefined, setBalance: (key: string, credits: number) => void,
  *   resetBalances: () => void,
- * }>} `log` is live: each endpoint request appends
+ * }>} `log` is live: each lookup (an endpoint POST) appends
  *   `{time, method, path, contentType, accept, authorization, rawBody, form, fault}`
- *   (`form` is `{page, num}` or `{domain, num}` as the endpoint takes, `{}` for the balance),
+ *   (`form` is `{page, num}` or `{domain, num}` as the endpoint takes); `balanceLog`
+ *   is the same for each balance request (`form` is `{}`), kept apart so that
+ *   a client reading the balance around its lookups leaves `log` as it was;
  *   and sets `abandoned: true` on it if the client closes the connection
  *   before the whole answer has gone out.
- *   `enqueueFault` queues a {@link Fault} for the next endpoint request(s),
+ *   `enqueueFault` queues a {@link Fault} for the next lookup(s) (or balance
+ *   requests, with `endpoint: 'balance'`),
  *   in order, and throws a TypeError on a malformed one.
  */
 export async function startStandIn({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
-  const state = { log: [], faults: [], timers: new Set(), sockets: new Set(), quiet, balances: startingBalances() };
+  const state = {
+    log: [],
+    balanceLog: [],
+    faults: [],
+    balanceFaults: [],
+    timers: new Set(),
+    sockets: new Set(),
+    quiet,
+    balances: startingBalances(),
+  };
   const server = http.createServer((req, res) => handle(state, req, res));
   server.on('connection', (socket) => {
     state.sockets.add(socket);
@@ -433,10 +448,11 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', quiet = true 
     url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
     port: actualPort,
     log: state.log,
+    balanceLog: state.balanceLog,
     keys: TEST_KEYS,
-    clearLog: () => void state.log.splice(0),
+    clearLog: () => clearLog(state),
     enqueueFault: (fault) => enqueueFault(state, fault),
-    clearFaults: () => void state.faults.splice(0),
+    clearFaults: () => clearFaults(state),
     balance: (key) => state.balances.get(key),
     setBalance: (key, credits) => setBalance(state, key, credits),
     resetBalances: () => void (state.balances = startingBalances()),
@@ -453,14 +469,25 @@ function setBalance(state, key, credits) {
 
 function enqueueFault(state, fault) {
   const copy = checkFault(fault);
-  state.faults.push({ fault: copy, remaining: copy.times ?? 1 });
+  const queue = copy.endpoint === 'balance' ? state.balanceFaults : state.faults;
+  queue.push({ fault: copy, remaining: copy.times ?? 1 });
 }
 
-/** The next queued fault (consuming one of its `times`), or null. */
-function takeFault(state) {
-  const head = state.faults[0];
+function clearFaults(state) {
+  state.faults.splice(0);
+  state.balanceFaults.splice(0);
+}
+
+function clearLog(state) {
+  state.log.splice(0);
+  state.balanceLog.splice(0);
+}
+
+/** The next fault of `queue` (consuming one of its `times`), or null. */
+function takeFault(queue) {
+  const head = queue[0];
   if (!head) return null;
-  if (--head.remaining === 0) state.faults.shift();
+  if (--head.remaining === 0) queue.shift();
   return head.fault;
 }
 
@@ -499,10 +526,13 @@ const ROUTES = {
     POST: handleSetBalance,
     DELETE: ({ state, res }) => ((state.balances = startingBalances()), sendNoContent(res)),
   },
-  '/__control/faults': { POST: handleAddFaults, DELETE: ({ state, res }) => (state.faults.splice(0), sendNoContent(res)) },
+  '/__control/faults': { POST: handleAddFaults, DELETE: ({ state, res }) => (clearFaults(state), sendNoContent(res)) },
   '/__control/log': {
-    GET: ({ state, res }) => send(res, jsonReply(200, state.log)),
-    DELETE: ({ state, res }) => (state.log.splice(0), sendNoContent(res)),
+    // ?balance=1 adds the balance requests, in the order they came.
+    GET: ({ state, res, url }) => send(res, jsonReply(200, url.searchParams.get('balance') === '1'
+      ? [...state.log, ...state.balanceLog].sort((a, b) => a.seq - b.seq)
+      : state.log)),
+    DELETE: ({ state, res }) => (clearLog(state), sendNoContent(res)),
   },
 };
 
@@ -546,12 +576,15 @@ async function readBody(req) {
   return size > MAX_REQUEST_BODY ? null : Buffer.concat(chunks).toString('utf8');
 }
 
+/** Requests seen by every stand-in of this process, for the order of the logs. */
+let requestCount = 0;
+
 /** A request to an API endpoint: log it, then answer, through the next queued or scenario fault. */
 async function handleApi({ state, req, res, url, rawBody }, kind) {
   const isBalance = kind === 'credits';
   const target = kind === 'domain' || kind === 'unique_domain' ? 'domain' : 'page';
   const form = isBalance ? {} : readForm(url, req.headers['content-type'], rawBody, target);
-  const queued = takeFault(state);
+  const queued = takeFault(isBalance ? state.balanceFaults : state.faults);
   const { reply, scenario, spend } = isBalance
     ? { reply: balanceAnswer(state, req.headers.authorization), scenario: null }
     : answer(state, kind, req.headers.authorization, form);
@@ -567,7 +600,8 @@ async function handleApi({ state, req, res, url, rawBody }, kind) {
     form,
     fault,
   };
-  state.log.push(entry);
+  Object.defineProperty(entry, 'seq', { value: ++requestCount, enumerable: false });
+  (isBalance ? state.balanceLog : state.log).push(entry);
   // The client closed the connection before the whole answer went out (as
   // a timeout or an abort does): set then, so a test can wait for it.
   res.once('close', () => {
@@ -628,7 +662,7 @@ function handleAddFaults({ state, res, rawBody }) {
     return send(res, jsonReply(400, { message: '400 Invalid Request', description: error.message }));
   }
   faults.forEach((fault) => enqueueFault(state, fault));
-  return send(res, jsonReply(200, { queued: state.faults.reduce((n, f) => n + f.remaining, 0) }));
+  return send(res, jsonReply(200, { queued: [...state.faults, ...state.balanceFaults].reduce((n, f) => n + f.remaining, 0) }));
 }
 
 // ---------------------------------------------------------------------------

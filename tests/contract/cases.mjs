@@ -118,7 +118,8 @@ export function standInControl(base) {
       await fetch(`${base}/__control/faults`, { method: 'DELETE' });
     },
     async log() {
-      return (await fetch(`${base}/__control/log`)).json();
+      // Lookups and balance requests alike.
+      return (await fetch(`${base}/__control/log?balance=1`)).json();
     },
     async clearLog() {
       await fetch(`${base}/__control/log`, { method: 'DELETE' });
@@ -685,13 +686,13 @@ export const cases = [
     async run(ctx) {
       const c = client(ctx, { maxRetries: 0 });
       for (const body of ['{"credits":5}', '[]', '[1,2]', '["5"]', '[null]', '5', '[5', '[1e999]']) {
-        await ctx.api.fault({ body });
+        await ctx.api.fault({ body, endpoint: 'balance' });
         const e = await rejects(ctx, () => c.getCredits(), 'invalid_response', body);
         eq(e.status, 200);
       }
-      await ctx.api.fault({ html: true });
+      await ctx.api.fault({ html: true, endpoint: 'balance' });
       ok(/HTML/.test((await rejects(ctx, () => c.getCredits(), 'invalid_response')).message), 'HTML');
-      await ctx.api.fault({ status: 503 });
+      await ctx.api.fault({ status: 503, endpoint: 'balance' });
       const { out } = await expectRequests(ctx, 2, () => client(ctx, { maxRetries: 1 }).getCredits());
       eq(typeof out, 'number');
     },
@@ -783,7 +784,7 @@ export const cases = [
           // stored: a browser keeps a 301 or 308 to a GET in its cache, and
           // would answer the next getCredits from there.
           const headers = { Location: `${ctx.api.base}${path}`, 'Cache-Control': 'no-store' };
-          await ctx.api.fault({ status, headers, times: 5 });
+          await ctx.api.fault({ status, headers, times: 5, endpoint: method === 'getCredits' ? 'balance' : 'lookup' });
           await expectRequests(ctx, 1, async () => {
             const e = await rejects(ctx, () => c[method](params), inBrowser ? 'network_error' : 'http_error', `${status} ${method}`);
             eq(e.status, inBrowser ? undefined : status, 'status');

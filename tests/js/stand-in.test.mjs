@@ -284,13 +284,18 @@ describe('domain endpoints', () => {
 });
 
 describe('the balance (GET /v1/account/credits)', () => {
-  it('answers a one-element array per test key, 401 for others, and is logged', async () => {
+  it('answers a one-element array per test key, 401 for others, and is logged apart from the lookups', async () => {
     assert.deepEqual(await balanceOf(), { status: 200, body: [95597755] });
+    await call(PAGE, { page: 'https://example.com/', num: '1' });
     assert.deepEqual(await balanceOf(TEST_KEYS.lowCredits), { status: 200, body: [100] });
     assert.deepEqual(await balanceOf(TEST_KEYS.noSubscription), { status: 200, body: [0] });
     assert.deepEqual(await balanceOf('ke_nobody'), { status: 401, body: UNAUTHORIZED });
-    assert.equal(api.log.length, 4);
-    assert.deepEqual([api.log[0].method, api.log[0].path, api.log[0].form], ['GET', CREDITS, {}]);
+    assert.equal(api.log.length, 1, 'the lookup');
+    assert.equal(api.balanceLog.length, 4);
+    assert.deepEqual([api.balanceLog[0].method, api.balanceLog[0].path, api.balanceLog[0].form], ['GET', CREDITS, {}]);
+    const both = await (await control('GET', '/__control/log?balance=1')).json();
+    assert.deepEqual(both.map((e) => e.method), ['GET', 'POST', 'GET', 'GET', 'GET'], 'in the order they came');
+    assert.equal((await (await control('GET', '/__control/log')).json()).length, 1);
     const post = await fetch(new URL(CREDITS, api.url), { method: 'POST' });
     assert.equal(post.status, 405);
   });
@@ -311,6 +316,15 @@ describe('the balance (GET /v1/account/credits)', () => {
     assert.throws(() => api.setBalance(TEST_KEYS.valid, -1), TypeError);
     api.resetBalances();
     assert.deepEqual((await balanceOf()).body, [95597755]);
+  });
+
+  it('takes faults of its own: a lookup\'s fault leaves it alone, and the other way round', async () => {
+    api.enqueueFault({ status: 503 });
+    api.enqueueFault({ status: 429, endpoint: 'balance' });
+    assert.equal((await balanceOf()).status, 429);
+    assert.equal((await balanceOf()).status, 200);
+    assert.equal((await call(PAGE, { page: 'https://example.com/', num: '1' })).status, 503);
+    assert.throws(() => api.enqueueFault({ status: 503, endpoint: 'credits' }), TypeError);
   });
 
   it('is settable and resettable over HTTP', async () => {
