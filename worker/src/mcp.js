@@ -14,9 +14,10 @@ import { BacklinksClient, KeywordsEverywhereError, estimateCredits, summarize } 
 import * as z from 'zod/v4';
 import { authorize, matchedToken } from './auth.js';
 import { readBudget } from './budget.js';
-import { readMaxNum } from './config.js';
+import { readLookupConfig, readMaxNum } from './config.js';
 import { allowedOrigin } from './cors.js';
 import { WorkerError } from './http.js';
+import { KINDS } from './kinds.js';
 import { runLookup } from './lookup.js';
 
 /** What the server calls itself in `initialize`. */
@@ -31,39 +32,40 @@ export const MAX_ROW_CHARS = 24000;
 /** How many referring domains and anchors the short summary lists. */
 export const SUMMARY_TOP = 10;
 
-/** The four lookup tools: name, the package's kind, the argument naming the target. */
+/** The four lookup tools: name, the package's kind, the argument naming the target (the kind's form field). */
 export const LOOKUP_TOOLS = Object.freeze([
   {
     name: 'get_page_backlinks',
     kind: 'page',
-    field: 'page',
+    field: KINDS.page.field,
     title: 'Backlinks of a page',
     what: 'the backlinks pointing to one page',
   },
   {
     name: 'get_unique_page_backlinks',
     kind: 'unique_page',
-    field: 'page',
+    field: KINDS.unique_page.field,
     title: 'Unique backlinks of a page',
     what: 'the backlinks pointing to one page, one backlink per referring domain',
   },
   {
     name: 'get_domain_backlinks',
     kind: 'domain',
-    field: 'domain',
+    field: KINDS.domain.field,
     title: 'Backlinks of a domain',
     what: 'the backlinks pointing anywhere on one domain',
   },
   {
     name: 'get_unique_domain_backlinks',
     kind: 'unique_domain',
-    field: 'domain',
+    field: KINDS.unique_domain.field,
     title: 'Unique backlinks of a domain',
     what: 'the backlinks pointing anywhere on one domain, one backlink per referring domain',
   },
 ]);
 
-const KINDS = LOOKUP_TOOLS.map((tool) => tool.kind);
+/** The kinds `estimate_credits` takes. */
+const KIND_NAMES = LOOKUP_TOOLS.map((tool) => tool.kind);
 
 /**
  * An argument the SDK passes through untouched, so that the package checks it and its
@@ -156,10 +158,17 @@ function cappedNum(kind, num, maxNum) {
 
 /**
  * Checks `target` for `kind` with the package, sending nothing (a dry run of `lookupMany`
- * checks every target): throws the package's `invalid_argument` when it is not valid.
+ * checks every target): throws the package's `invalid_argument` when it is not valid. The
+ * client has the Worker's own settings, as the one that looks up upstream.
  */
-async function checkTarget(kind, target, num) {
-  const client = new BacklinksClient();
+async function checkTarget(env, kind, target, num) {
+  const { apiKey, baseUrl } = readLookupConfig(env);
+  let client;
+  try {
+    client = new BacklinksClient({ apiKey, baseUrl });
+  } catch {
+    throw new WorkerError(500, 'misconfigured', 'The Worker\'s secret KE_API_KEY or var KE_BASE_URL is not usable; its owner must fix it.');
+  }
   try {
     const { results } = await client.lookupMany({ kind, targets: [target], num, dryRun: true });
     if (results[0].status === 'failed') throw results[0].error;
@@ -226,7 +235,7 @@ const COUNTED = (key) => z.object({ [key]: z.string(), backlinks: z.number() });
 
 /** The output of the four lookups. */
 const LOOKUP_OUTPUT = z.object({
-  kind: z.enum(KINDS).describe('The kind of lookup.'),
+  kind: z.enum(KIND_NAMES).describe('The kind of lookup.'),
   target: z.string().describe('The page or domain looked up.'),
   num: z.number().describe('The num sent (after the cap at MAX_NUM).'),
   cache: z.enum(['HIT', 'MISS']).describe('HIT: answered from the Worker\'s cache, 0 credits charged.'),
@@ -246,7 +255,7 @@ const LOOKUP_OUTPUT = z.object({
 });
 
 const ESTIMATE_OUTPUT = z.object({
-  kind: z.enum(KINDS),
+  kind: z.string().describe('The kind asked about (the package also takes `unique`, the former name of `unique_page`).'),
   num: z.number().describe('The num asked about.'),
   num_sent: z.number().describe('The num a lookup would send: num capped at MAX_NUM.'),
   max_num: z.number().describe('This Worker\'s MAX_NUM.'),
@@ -262,12 +271,29 @@ const BUDGET_OUTPUT = z.object({
   resets_at: z.string().describe('When the day\'s budget starts again (UTC midnight, ISO 8601).'),
 });
 
+/** The five text fields of a backlink as the package reads them: text, `""` when missing or null. */
+function backlinkOf(row) {
+  const text = (value) => (value === null || value === undefined ? '' : String(value));
+  return {
+    anchor_text: text(row?.anchor_text),
+    domain_source: text(row?.domain_source),
+    domain_target: text(row?.domain_target),
+    url_source: text(row?.url_source),
+    url_target: text(row?.url_target),
+  };
+}
+
+/** `text` on one line: every run of white space (line breaks too) as one space. */
+function oneLine(text) {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 /** The first rows of `rows` whose text fits in {@link MAX_ROW_CHARS}, as text lines. */
 function fittingRows(rows) {
   const lines = [];
   let used = 0;
   for (const row of rows) {
-    const line = `${row.url_source} -> ${row.url_target} | ${row.anchor_text}`;
+    const line = `${oneLine(row.url_source)} -> ${oneLine(row.url_target)} | ${oneLine(row.anchor_text)}`;
     if (used + line.length + 1 > MAX_ROW_CHARS && lines.length > 0) break;
     lines.push(line);
     used += line.length + 1;
@@ -286,8 +312,8 @@ function countedList(items, key, quote = false) {
  */
 function lookupAnswer({ tool, target, num, notes, body, cache }) {
   const response = JSON.parse(body);
-  const rows = Array.isArray(response.data) ? response.data : [];
-  const summary = summarize(response);
+  const rows = (Array.isArray(response.data) ? response.data : []).map(backlinkOf);
+  const summary = summarize({ ...response, data: rows });
   const lines = fittingRows(rows);
   const shown = lines.length;
   const allNotes = [...notes];
@@ -307,9 +333,7 @@ function lookupAnswer({ tool, target, num, notes, body, cache }) {
     credits_consumed: creditsConsumed,
     backlinks_total: rows.length,
     backlinks_shown: shown,
-    backlinks: rows.slice(0, shown).map(({ anchor_text, domain_source, domain_target, url_source, url_target }) => ({
-      anchor_text, domain_source, domain_target, url_source, url_target,
-    })),
+    backlinks: rows.slice(0, shown),
     summary: {
       backlinks: summary.backlinks,
       referring_domains_total: summary.referringDomains.length,
@@ -376,7 +400,7 @@ export function buildServer({ env, ctx, record, caller, maxNum }) {
         refuseUnknownArguments(tool.name, args, [tool.field, 'num', 'max_credits']);
         const num = cappedNum(tool.kind, args.num, maxNum);
         const target = args[tool.field];
-        await checkTarget(tool.kind, target, num.sent);
+        await checkTarget(env, tool.kind, target, num.sent);
         const maxCredits = checkMaxCredits(args.max_credits);
         if (num.worstCase > maxCredits) {
           const affordable = Math.floor(maxCredits / price);
@@ -401,10 +425,10 @@ export function buildServer({ env, ctx, record, caller, maxNum }) {
       title: 'Worst-case credits of a lookup',
       description:
         'The most credits a lookup of `kind` with `num` can cost on this Worker (num capped at MAX_NUM × the price per backlink: ' +
-        `${KINDS.map((kind) => `${kind} ${pricePerBacklink(kind)}`).join(', ')}). Costs nothing: sends no request.`,
+        `${KIND_NAMES.map((kind) => `${kind} ${pricePerBacklink(kind)}`).join(', ')}). Costs nothing: sends no request.`,
       inputSchema: toolInput(
         {
-          kind: { type: 'string', enum: KINDS, description: 'The kind of lookup.' },
+          kind: { type: 'string', enum: KIND_NAMES, description: 'The kind of lookup.' },
           num: { type: 'integer', minimum: 1, description: `The num of the lookup (this Worker caps it at ${maxNum}).` },
         },
         ['kind', 'num'],

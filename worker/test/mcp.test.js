@@ -203,6 +203,13 @@ describe('MCP endpoint: estimate_credits', () => {
     await client.close();
   });
 
+  it('takes the package\'s former kind name `unique` as the package does', async () => {
+    const client = await connectListed();
+    const result = await client.callTool({ name: 'estimate_credits', arguments: { kind: 'unique', num: 3 } });
+    expect(result.structuredContent).toMatchObject({ kind: 'unique', worst_case_credits: estimateCredits('unique', 3) });
+    await client.close();
+  });
+
   it('caps num at MAX_NUM and says so', async () => {
     const client = await connectListed({ bindings: { MAX_NUM: '50' } });
     const result = await client.callTool({ name: 'estimate_credits', arguments: { kind: 'unique_domain', num: 400 } });
@@ -277,6 +284,22 @@ describe('MCP endpoint: lookups', () => {
     const sent = await upstreamRequests(page);
     expect(sent).toHaveLength(1);
     expect(sent[0].form.num).toBe('8');
+    await client.close();
+  });
+
+  it('reads hostile rows as the package does: null or missing anchors as "", one text line per row', async () => {
+    const client = await connectListed();
+    const page = uniquePage('https://tricky.example/');
+    const result = await client.callTool({ name: 'get_page_backlinks', arguments: { page, num: 13, max_credits: 13 } });
+    const { backlinks } = result.structuredContent;
+    expect(backlinks).toHaveLength(13);
+    expect(backlinks.slice(-2).map((row) => row.anchor_text)).toEqual(['', '']);
+    expect(backlinks[7].anchor_text).toBe('first line\nsecond line');
+    const lines = result.content[0].text.split('\n');
+    const rows = lines.slice(lines.indexOf('Backlinks (url_source -> url_target | anchor_text):') + 1);
+    expect(rows).toHaveLength(13);
+    expect(rows[7]).toBe('https://tricky-source-8.example/posts/8/escaping-check -> https://tricky.example/ | first line second line');
+    expect(result.structuredContent.summary.top_anchors[0]).toEqual({ text: '', backlinks: 3 });
     await client.close();
   });
 
@@ -443,6 +466,20 @@ describe('MCP endpoint: the Worker\'s limits apply to tool calls', () => {
     expect(hit.structuredContent).toMatchObject({ cache: 'HIT', credits_charged: 0 });
     expect(await upstreamRequests(page)).toHaveLength(1);
     await client.close();
+  });
+
+  it('merges identical tool calls in flight into one upstream call, charged once', async () => {
+    const budget = { BUDGET: budgetScope(), DAILY_CREDIT_BUDGET: '1000' };
+    const page = uniquePage('https://scenario.test/?delayMs=400');
+    const clients = await Promise.all(Array.from({ length: 4 }, () => connectListed({ bindings: budget })));
+    const results = await Promise.all(
+      clients.map((client) => client.callTool({ name: 'get_page_backlinks', arguments: { page, num: 6, max_credits: 6 } })),
+    );
+    expect(results.map((r) => r.structuredContent.cache)).toEqual(Array(4).fill('MISS'));
+    expect(new Set(results.map((r) => JSON.stringify(r.structuredContent.backlinks))).size).toBe(1);
+    expect(await upstreamRequests(page)).toHaveLength(1);
+    expect(await budget.BUDGET.stub().read(1000)).toMatchObject({ spent: 6, reserved: 0 });
+    await Promise.all(clients.map((client) => client.close()));
   });
 
   it('counts tool calls that miss the cache against the token\'s rate limit', async () => {
