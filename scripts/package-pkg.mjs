@@ -21,7 +21,7 @@ const [snippetDir] = readdirSync(new URL('snippets/', pkg));
 const errorModule = `./snippets/${snippetDir}/js/error.js`;
 const transportModule = `./snippets/${snippetDir}/js/transport.js`;
 
-const reexports = `export { BacklinksClient, estimateCredits } from '${glue}';
+const reexports = `export { BacklinksClient, estimateCredits, summarize } from '${glue}';
 export { KeywordsEverywhereError } from '${errorModule}';
 `;
 const entries = {

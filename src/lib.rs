@@ -7,13 +7,16 @@
 //! - [`request`] builds the exact HTTP request the API documents;
 //! - [`json`] and [`response`] check the answer and classify failures;
 //! - [`retry`] decides when and how long to wait before trying again;
+//! - [`budget`] holds a bulk run's credit arithmetic, [`bulk`] its options
+//!   and its scheduler's decisions, [`summarize`] the counts of a summary;
 //! - [`error`] holds the one error type and its single conversion to JS.
 //!
 //! Those modules hold no JS types and are tested natively. The rest touches
 //! JS: `transport` (fetch, abort, timers, with its JS half in
 //! `js/transport.js`), `js_values` (reading arguments, building results),
 //! `client` (one call with its retries, as a state machine over attempts and
-//! waits) and the `#[wasm_bindgen]` exports below.
+//! waits), `bulk_js` (the bulk run js/bulk.js drives, and summaries' rows
+//! in and objects out) and the `#[wasm_bindgen]` exports below.
 //!
 //! [Keywords Everywhere API]: https://api.keywordseverywhere.com
 #![deny(missing_docs)]
@@ -32,6 +35,8 @@ mod prelude {
 
 #[macro_use]
 pub mod words;
+pub mod budget;
+pub mod bulk;
 pub mod error;
 pub mod heap;
 pub mod json;
@@ -39,8 +44,10 @@ pub mod params;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod summarize;
 pub mod url;
 
+mod bulk_js;
 mod client;
 mod js_values;
 mod transport;
@@ -85,6 +92,17 @@ impl BacklinksClient {
     pub fn get_unique_page_backlinks(&self, params: JsValue) -> Promise {
         self.lookup(Endpoint::Unique, params)
     }
+
+    /// `lookupMany({ kind, targets, num, concurrency?, maxCredits?, dryRun?,
+    /// signal?, onProgress? })`: one lookup per target, at most
+    /// `concurrency` in flight, never past `maxCredits` (see
+    /// [`bulk`]). Rejects only when the run's own options are wrong;
+    /// otherwise resolves to `{ results, creditsConsumed, worstCaseCredits }`,
+    /// one result per target in input order.
+    #[wasm_bindgen(js_name = lookupMany)]
+    pub fn lookup_many(&self, options: JsValue) -> Promise {
+        bulk_js::lookup_many(self.client.clone(), &options)
+    }
 }
 
 impl BacklinksClient {
@@ -122,6 +140,14 @@ pub fn estimate_credits(kind: JsValue, num: JsValue) -> Result<u32, JsValue> {
     ]);
     let query = Query::from_fields(endpoint, fields)?;
     Ok(request::estimate_credits(endpoint, query.num))
+}
+
+/// `summarize(response)`: a lookup's backlinks counted by referring domain,
+/// anchor text and linked URL (see [`summarize`]). Throws
+/// `invalid_argument` when `response` is not a lookup's answer.
+#[wasm_bindgen]
+pub fn summarize(response: JsValue) -> Result<JsValue, JsValue> {
+    bulk_js::summarize_response(&response).map_err(Into::into)
 }
 
 /// What `std` gives a .wasm, for the package build without it: the allocator
