@@ -361,7 +361,10 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', quiet = true 
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // A backlog above Node's default of 511: the tests open 1,000 connections at
+    // once, and on a busy machine the ones past the backlog waited for SYN
+    // retries until fetch gave up ("fetch failed").
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
