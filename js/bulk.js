@@ -173,7 +173,7 @@ export function summaryUnits() {
 
 /** What `summaryRead` found wrong: `[row, field, type]`. */
 export function summaryProblem() {
-  return problem;
+  return problem ?? [0, "", ""];
 }
 
 /**

@@ -21,3 +21,9 @@ node_modules/.bin/wasm-opt -Oz -ocimfs 200 --strip-debug --strip-producers \
   "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
 node scripts/minify-names.mjs
 node scripts/package-pkg.mjs
+# Links the package's bin (the command-line tool) into node_modules/.bin:
+# `npm ci` links only what the lockfile records of pkg/, which does not exist
+# yet when it runs on a fresh clone. Offline, and the lockfile is untouched.
+if [ -d node_modules/keywords-everywhere-backlinks ]; then
+  npm rebuild keywords-everywhere-backlinks --offline --no-audit --no-fund --loglevel=error >/dev/null
+fi
