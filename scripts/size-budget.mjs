@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync, constants } from 'node:zlib';
 
-const BUDGET_GZIP_BYTES = 27_200;
+// 36,083 B measured with lookupMany and summarize (README, "Size and speed").
+const BUDGET_GZIP_BYTES = 36_400;
 const wasm = readFileSync(new URL('../pkg/keywords_everywhere_backlinks_bg.wasm', import.meta.url));
 const gzip = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION }).length;
 const line = `.wasm: ${wasm.length} B raw, ${gzip} B gzip -9 (budget ${BUDGET_GZIP_BYTES} B gzip)`;

@@ -80,10 +80,10 @@ describe('the cap is exact', () => {
 
   test('a worst case larger than the cap sends nothing', async () => {
     api.clearLog();
-    const run = await clientOf(api).lookupMany({ kind: 'unique_page', targets: [SAMPLE], num: 10, maxCredits: 49 });
+    const run = await clientOf(api).lookupMany({ kind: 'page', targets: [SAMPLE], num: 10, maxCredits: 9 });
     assert.equal(api.log.length, 0);
     assert.equal(run.results[0].error.code, 'budget_exceeded');
-    assert.equal(run.worstCaseCredits, 50);
+    assert.equal(run.worstCaseCredits, 10);
   });
 
   test('a call that fails without saying what it cost keeps its worst case counted against the cap', async () => {
@@ -215,10 +215,10 @@ describe('results and progress', () => {
 
   test('dry run: sends nothing, checks every target and prices the run', async () => {
     api.clearLog();
-    const run = await clientOf(api).lookupMany({ kind: 'unique_page', targets: [SAMPLE, 'x', SAMPLE, SAMPLE], num: 4, maxCredits: 45, dryRun: true });
+    const run = await clientOf(api).lookupMany({ kind: 'page', targets: [SAMPLE, 'x', SAMPLE, SAMPLE], num: 4, maxCredits: 9, dryRun: true });
     assert.equal(api.log.length, 0);
     assert.deepEqual(run.results.map((r) => `${r.status}:${r.error.code}`), ['skipped:dry_run', 'failed:invalid_argument', 'skipped:dry_run', 'skipped:budget_exceeded']);
-    assert.equal(run.worstCaseCredits, 60);
+    assert.equal(run.worstCaseCredits, 12);
     assert.equal(run.creditsConsumed, 0);
   });
 
