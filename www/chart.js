@@ -2,6 +2,8 @@
 // container's own width (redrawn when it changes), so text keeps its size
 // from phone to desktop. Domain names are set with textContent.
 
+import { compareText } from './order.js';
+
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDE = 480; // from this width, label and bar share a line
 const ROW = { wide: 28, narrow: 40 }; // px per domain
@@ -9,20 +11,16 @@ const BAR = 12;
 const CHAR = 7.6; // rough px per character at the label size, to shorten long names
 
 /**
- * The `top` referring domains by number of backlinks, most first (ties by name).
- * @param {Array<{ domain_source: string }>} backlinks
+ * The `top` referring domains by number of backlinks, most first; ties in
+ * the order the table sorts names (so tricky-2 comes before tricky-10).
+ * @param {Array<{ domain: string, backlinks: number }>} referringDomains as `summarize` lists them
  * @param {number} [top]
  * @returns {{ domain: string, count: number }[]}
  */
-export function topDomains(backlinks, top = 10) {
-  const counts = new Map();
-  for (const { domain_source } of backlinks) {
-    const domain = domain_source || '(unknown)';
-    counts.set(domain, (counts.get(domain) ?? 0) + 1);
-  }
-  return [...counts]
-    .map(([domain, count]) => ({ domain, count }))
-    .sort((a, b) => b.count - a.count || a.domain.localeCompare(b.domain))
+export function topDomains(referringDomains, top = 10) {
+  return referringDomains
+    .map(({ domain, backlinks }) => ({ domain: domain || '(unknown)', count: backlinks }))
+    .sort((a, b) => b.count - a.count || compareText(a.domain, b.domain))
     .slice(0, top);
 }
 
@@ -78,9 +76,9 @@ export class DomainChart {
     }).observe(container);
   }
 
-  /** Draws the top domains of these backlinks. @param {Array<{ domain_source: string }>} backlinks */
-  update(backlinks) {
-    this.#bars = topDomains(backlinks);
+  /** Draws these bars, in this order. @param {{ domain: string, count: number }[]} bars */
+  update(bars) {
+    this.#bars = bars;
     this.#draw();
   }
 

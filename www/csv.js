@@ -1,17 +1,24 @@
 // CSV export (RFC 4180) that is safe to open in a spreadsheet.
 
+/**
+ * Control characters (C0 but tab, CR and LF; DEL; C1), which no spreadsheet
+ * shows and some cut a cell at (NUL). Removed from every cell.
+ */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
 /** Characters that make a spreadsheet read a cell as a formula when they come first. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /**
- * One cell: neutralised against formula injection (a leading apostrophe
+ * One cell: control characters removed (a tab becomes a space), then
+ * neutralised against formula injection (a leading apostrophe
  * before `=`, `+`, `-`, `@`, tab or CR), then quoted when it holds a quote,
  * comma, CR or LF, with quotes doubled (RFC 4180).
  * @param {unknown} value
  * @returns {string}
  */
 export function csvCell(value) {
-  let text = value == null ? '' : String(value);
+  let text = value == null ? '' : String(value).replace(CONTROL, '').replaceAll('\t', ' ');
   if (FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { startDemoStack } from '../../scripts/demo-stack.mjs';
 import { TEST_KEYS, TRICKY_BACKLINKS } from '../../stand-in/server.mjs';
+import { axeViolations } from '../support/axe.mjs';
 import { launchChromium, openPage } from '../support/chromium.mjs';
 
 const path = (relative) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
@@ -43,9 +44,11 @@ async function open(viewport = DESKTOP, url = stack.pageUrl) {
   return page;
 }
 
-/** Fills the form and submits it. */
-async function submit(page, { url, num = 10, unique = false }) {
-  await page.fill('#page', url);
+/** Fills the form (one target) and submits it. */
+async function submit(page, { url, num = 10, unique = false, domain = false }) {
+  await page.check('#scope-one', { force: true }).catch(() => {}); // hidden when the package has no list runs
+  await page.check(domain ? '#kind-domain' : '#kind-page');
+  await page.fill('#target', url);
   await page.fill('#num', String(num));
   await page.setChecked('#unique', unique);
   await page.click('#submit');
@@ -61,8 +64,22 @@ async function lookUp(page, query) {
 async function lookUpError(page, query) {
   await submit(page, query);
   await page.waitForSelector('#error:not([hidden])');
-  return page.evaluate(() => Object.fromEntries(['code', 'message', 'description', 'advice']
+  return page.evaluate(() => Object.fromEntries(['code', 'headline', 'message', 'description', 'advice']
     .map((k) => [k, document.getElementById(`error-${k}`).textContent])));
+}
+
+/** Whether the element is inside the viewport (its top edge, at least). */
+const inView = (page, selector) => page.locator(selector).evaluate((el) => {
+  const r = el.getBoundingClientRect();
+  return r.top >= 0 && r.top < window.innerHeight && r.height > 0;
+});
+
+/** The id of the focused element. */
+const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? '');
+
+/** Runs axe-core in the page; fails with the violations it finds. */
+async function assertAccessible(page, state) {
+  assert.deepEqual(await axeViolations(page), [], `axe-core violations (${state})`);
 }
 
 /** Switches to direct mode with an API key (and optionally another base URL). */
@@ -145,7 +162,7 @@ describe('demo page through the Worker (the default mode)', () => {
     assert.deepEqual(unlabelled, []);
     assert.equal(await text(page, '#cost'), 'Worst-case cost: 10 credits (1 credit per backlink).');
     await page.check('#unique');
-    assert.equal(await text(page, '#cost'), 'Worst-case cost: 50 credits (5 credits per backlink, one per domain).');
+    assert.equal(await text(page, '#cost'), 'Worst-case cost: 50 credits (5 credits per backlink, one per referring domain).');
     await page.fill('#num', '2000');
     assert.match(await text(page, '#cost'), /10,000 credits/);
     await page.uncheck('#unique');
@@ -154,8 +171,8 @@ describe('demo page through the Worker (the default mode)', () => {
     assert.match(await text(page, '#cost'), /: 1 credit \(/);
 
     await page.fill('#num', '10001');
-    assert.equal(await text(page, '#cost'), 'Worst-case cost: fix num to see it.');
-    assert.match(await text(page, '#num-error'), /whole number from 1 to 10000/);
+    assert.equal(await text(page, '#cost'), 'Worst-case cost: correct the number of backlinks to see it.');
+    assert.equal(await text(page, '#num-error'), 'Enter a whole number of backlinks from 1 to 10,000.');
     assert.equal(await page.getAttribute('#num', 'aria-invalid'), 'true');
     await page.fill('#num', '7');
     assert.equal(await page.isHidden('#num-error'), true);
@@ -223,8 +240,9 @@ describe('demo page through the Worker (the default mode)', () => {
       '"a ""quoted"", comma, text"',
       '"first line\nsecond line"',
       'カレー 🍛',
-      'line\u2028separator and nul\u0000byte',
+      'line\u2028separator and nulbyte', // NUL removed
     ]);
+    assert.doesNotMatch(csv.text, /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/, 'no control characters but CR and LF');
     assert.deepEqual(anchors.slice(10), ['', '', '']);
 
     await page.click('th[data-key="domain_source"] button'); // exports follow the view
@@ -235,6 +253,11 @@ describe('demo page through the Worker (the default mode)', () => {
     assert.equal(doc.page, TRICKY_PAGE);
     assert.equal(doc.endpoint, 'get_page_backlinks');
     assert.equal(doc.credits_consumed, 13);
+    assert.deepEqual(doc.rows, {
+      filtered: true, shown: 5, total: 13,
+      note: 'data holds the backlinks that match the filters below, in the order shown, not necessarily every backlink of the answer.',
+    });
+    assert.deepEqual(doc.filters, { text: 'tricky-source-1', only_domain: null, excluded_domains: [] });
     assert.deepEqual(doc.data.map((l) => l.domain_source), ['tricky-source-1.example', 'tricky-source-10.example', 'tricky-source-11.example', 'tricky-source-12.example', 'tricky-source-13.example']);
     assert.deepEqual(doc.data[0], { ...TRICKY_BACKLINKS[0] });
     assert.deepEqual(doc.data.at(-1), { ...TRICKY_BACKLINKS[12], anchor_text: '' });
@@ -265,8 +288,10 @@ describe('demo page through the Worker (the default mode)', () => {
     const page = await open();
     const refused = await lookUpError(page, { url: SAMPLE_PAGE, num: 5000 }); // above the Worker's MAX_NUM
     assert.equal(refused.code, 'bad_request');
-    assert.match(refused.message, /`num` may be at most \d+/);
-    assert.match(refused.advice, /Check the page URL and num/);
+    assert.equal(refused.headline, 'The Worker refused the lookup as it was written.');
+    assert.match(refused.message, /num may be at most \d+/);
+    assert.equal(refused.advice, 'Check the address and the number of backlinks, then try again.');
+    assert.doesNotMatch(await text(page, '#error'), /`/, 'no code marks');
     await finish(page);
   });
 
@@ -274,6 +299,8 @@ describe('demo page through the Worker (the default mode)', () => {
     const page = await open(PHONE);
     await lookUp(page, { url: SAMPLE_PAGE, num: 5, unique: true });
     assert.equal(await text(page, '#sum-credits'), '25 worst case 25');
+    assert.equal(await focusedId(page), 'results-title', 'the results are focused');
+    assert.ok(await inView(page, '#results-title'), 'the results are scrolled into view');
     assert.equal(await page.locator('#chart .chart-bar').count(), 5);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(overflow <= PHONE.width, `page is ${overflow} px wide`);
@@ -303,7 +330,7 @@ describe('demo page, direct with an API key (against the stand-in)', () => {
     stack.standIn.clearLog();
     await lookUp(page, { url: SAMPLE_PAGE, num: 5, unique: true });
     assert.equal(await text(page, '#sum-count'), '5 of 5 asked');
-    assert.match(await text(page, '#sum-query'), /one link per domain · direct$/);
+    assert.match(await text(page, '#sum-query'), /one link per referring domain, to the page · direct$/);
     assert.equal(stack.standIn.log.length, 1);
     assert.equal(stack.standIn.log[0].path, '/v1/get_unique_page_backlinks');
     assert.equal(stack.standIn.log[0].authorization, `Bearer ${TEST_KEYS.valid}`);
@@ -311,40 +338,48 @@ describe('demo page, direct with an API key (against the stand-in)', () => {
     await finish(page);
   });
 
-  test('each API error shows its code, message, description and what to do', async () => {
+  test('each API error is said in plain words, with what to do and the technical details', async () => {
     const page = await open();
     const cases = [
-      [TEST_KEYS.valid.replace('valid', 'wrong'), 10, 'unauthorized', /check your api key/i, ''],
-      [TEST_KEYS.noSubscription, 10, 'subscription_required', /subscription/i, 'A valid subscription is required to access this resource.'],
-      [TEST_KEYS.bronze, 10, 'plan_required', /Gold or Platinum plan is needed/, 'A Gold or Platinum Plan subscription is required to access this resource.'],
-      [TEST_KEYS.lowCredits, 200, 'insufficient_credits', /Buy more credits/, 'You do not have sufficient credits to complete this request.'],
-      [TEST_KEYS.other402, 10, 'payment_required', /billing/, 'Your last payment failed.'],
+      [TEST_KEYS.valid.replace('valid', 'wrong'), 10, 'unauthorized', 'This key was not accepted.', /Copy the key again/, ''],
+      [TEST_KEYS.noSubscription, 10, 'subscription_required', 'This account has no active subscription.', /Subscribe/, 'A valid subscription is required to access this resource.'],
+      [TEST_KEYS.bronze, 10, 'plan_required', 'Your plan does not include backlinks.', /Gold or Platinum plan/, 'A Gold or Platinum Plan subscription is required to access this resource.'],
+      [TEST_KEYS.lowCredits, 200, 'insufficient_credits', 'There are not enough credits left for this lookup.', /Buy more credits/, 'You do not have sufficient credits to complete this request.'],
+      [TEST_KEYS.other402, 10, 'payment_required', 'The account has a billing problem.', /payment method/, 'Your last payment failed.'],
     ];
-    for (const [key, num, code, advice, description] of cases) {
+    for (const [key, num, code, headline, advice, description] of cases) {
       await useDirect(page, key);
       const shown = await lookUpError(page, { url: SAMPLE_PAGE, num });
       assert.equal(shown.code, code);
+      assert.equal(shown.headline, headline);
       assert.match(shown.advice, advice);
       assert.equal(shown.description, description);
-      assert.equal(await page.isVisible('#error-description'), Boolean(description));
+      assert.equal(await page.isVisible('#error-headline'), true);
+      assert.equal(await page.isVisible('#error-message'), false, 'the technical details start folded');
       assert.match(shown.message, /^\S.*\.$/);
+      // Plain words: no option names in what it says, no code marks anywhere in the panel (technical details included).
+      assert.doesNotMatch(`${shown.headline} ${shown.advice}`, /apiKey|baseUrl|maxRetries|timeoutMs|\bnum\b/);
+      assert.doesNotMatch(await text(page, '#error'), /`/);
       assert.equal(await page.isHidden('#results'), true);
+      assert.equal(await focusedId(page), 'error-title', 'the error is focused');
     }
 
     await useDirect(page, TEST_KEYS.valid);
     stack.standIn.enqueueFault({ status: 429, retryAfter: '120' }); // more than the client waits by itself
     const limited = await lookUpError(page, { url: SAMPLE_PAGE, num: 5 });
     assert.equal(limited.code, 'rate_limited');
-    assert.equal(limited.advice, 'Too many requests: wait 120 s, then try again.');
+    assert.equal(limited.headline, 'Too many lookups in a short time.');
+    assert.equal(limited.advice, 'Wait 120 s, then try again.');
 
     stack.standIn.enqueueFault({ status: 503, times: 3 }); // the first try and both retries
     const failing = await lookUpError(page, { url: SAMPLE_PAGE, num: 5 });
     assert.equal(failing.code, 'server_error');
+    assert.equal(failing.headline, 'The Keywords Everywhere service is having trouble.');
 
     await useDirect(page, TEST_KEYS.valid, `http://127.0.0.1:${await closedPort()}`);
     const offline = await lookUpError(page, { url: SAMPLE_PAGE, num: 5 });
     assert.equal(offline.code, 'network_error');
-    assert.match(offline.advice, /API base URL/);
+    assert.match(offline.advice, /API address/);
 
     await useDirect(page, TEST_KEYS.valid, stack.standIn.url);
     await lookUp(page, { url: SAMPLE_PAGE, num: 5 });
@@ -352,31 +387,226 @@ describe('demo page, direct with an API key (against the stand-in)', () => {
     await finish(page);
   });
 
-  test('invalid input is explained inline from the package, and nothing is sent', async () => {
+  test('invalid input is explained inline in plain words, and nothing is sent', async () => {
     const page = await open();
     stack.standIn.clearLog();
-    await page.fill('#page', 'example.com/no-scheme');
-    await page.locator('#page').blur();
-    await page.waitForSelector('#page-error:visible');
-    assert.match(await text(page, '#page-error'), /not an absolute http\(s\) URL/);
-    await page.fill('#page', 'https://example.com/');
-    await page.waitForSelector('#page-error', { state: 'hidden' });
+    await page.fill('#target', 'example.com/no-scheme');
+    await page.locator('#target').blur();
+    await page.waitForSelector('#target-error:visible');
+    assert.equal(await text(page, '#target-error-text'), 'That is not a web address. Add https:// in front.');
+    await page.fill('#target', 'https://example.com/');
+    await page.waitForSelector('#target-error', { state: 'hidden' });
 
-    await page.fill('#page', 'ftp://example.com/');
+    await page.fill('#target', 'ftp://example.com/');
     await page.click('#submit');
     await page.waitForSelector('#status:has-text("Nothing was sent")');
-    assert.match(await text(page, '#page-error'), /scheme is not http: or https:/);
-    assert.equal(await page.evaluate(() => document.activeElement.id), 'page');
-    assert.equal(await page.getAttribute('#page', 'aria-invalid'), 'true');
+    assert.equal(await text(page, '#target-error-text'), 'Only addresses that start with http:// or https:// can be looked up.');
+    assert.equal(await focusedId(page), 'target');
+    assert.equal(await page.getAttribute('#target', 'aria-invalid'), 'true');
 
     await useDirect(page, '');
     await page.evaluate(() => { document.getElementById('status').textContent = ''; });
     await submit(page, { url: SAMPLE_PAGE, num: 5 });
     await page.waitForSelector('#status:has-text("Nothing was sent")');
-    assert.match(await text(page, '#api-key-error'), /apiKey/);
-    assert.equal(await page.evaluate(() => document.activeElement.id), 'api-key');
+    assert.equal(await text(page, '#api-key-error'), 'Enter your API key.');
+    assert.equal(await focusedId(page), 'api-key');
     assert.equal(await page.isHidden('#error'), true);
     assert.equal(stack.standIn.log.length, 0);
     await finish(page);
+  });
+
+  test('a bare example.com offers https:// in front (and the whole domain, when the package looks up domains)', async () => {
+    const page = await open();
+    stack.standIn.clearLog();
+    await page.fill('#target', 'example.com');
+    await page.locator('#target').blur();
+    await page.waitForSelector('#target-offers:visible');
+    assert.equal(await text(page, '#target-error-text'), 'That is not a web address. Add https:// in front.');
+    assert.equal(await text(page, '#offer-https'), 'Look up https://example.com');
+    const canDomain = await page.isEnabled('#kind-domain');
+    assert.equal(await page.isVisible('#offer-domain'), canDomain);
+    if (canDomain) assert.equal(await text(page, '#offer-domain'), 'Look up the whole domain example.com');
+    await page.click('#offer-https');
+    assert.equal(await page.inputValue('#target'), 'https://example.com');
+    assert.equal(await page.isHidden('#target-error'), true);
+    assert.equal(await focusedId(page), 'target');
+    assert.equal(stack.standIn.log.length, 0, 'nothing was sent');
+    await finish(page);
+  });
+});
+
+describe('demo page: finding the outcome, cancelling, history, accessibility', () => {
+  test('the result and the error are focused and scrolled into view (direct mode at 1280x800)', async () => {
+    const page = await open();
+    await useDirect(page, TEST_KEYS.valid);
+    await lookUp(page, { url: 'https://example.org/long-list', num: 300 });
+    assert.equal(await focusedId(page), 'results-title');
+    assert.ok(await inView(page, '#results-title'));
+    await useDirect(page, TEST_KEYS.bronze);
+    await lookUpError(page, { url: SAMPLE_PAGE, num: 5 });
+    assert.equal(await focusedId(page), 'error-title');
+    assert.ok(await inView(page, '#error-title'));
+    await finish(page);
+  });
+
+  test('the progress shows next to the button, and Esc cancels the lookup', async () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const page = await open(viewport);
+      stack.standIn.enqueueFault({ delayMs: 3000 });
+      const started = Date.now();
+      await submit(page, { url: `https://example.net/esc-${started}`, num: 5 });
+      await page.waitForSelector('#progress:visible');
+      const [button, progress] = await Promise.all(['#submit', '#progress'].map((s) => page.locator(s).boundingBox()));
+      const middle = (box) => box.y + box.height / 2;
+      assert.ok(Math.abs(middle(progress) - middle(button)) < button.height,
+        `progress at y=${progress.y}, button at y=${button.y} (${viewport.width} px wide)`);
+      assert.ok(await inView(page, '#progress'));
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('#cancel', { state: 'hidden' });
+      assert.ok(Date.now() - started < 2500, 'did not wait for the answer');
+      assert.equal(await text(page, '#status'), 'Cancelled. No results are shown.');
+      assert.equal(await page.isHidden('#results'), true);
+      await finish(page);
+    }
+  });
+
+  test('chart ties are in the table\'s order: numbers in names sort as numbers', async () => {
+    const page = await open();
+    await lookUp(page, { url: TRICKY_PAGE, num: 13 }); // 13 referring domains, one backlink each
+    const labels = await page.$$eval('#chart .chart-label', (ts) => ts.map((t) => t.textContent));
+    await page.click('th[data-key="domain_source"] button');
+    const sorted = await columnTexts(page, 3);
+    assert.deepEqual(labels, sorted.slice(0, 10));
+    assert.deepEqual(labels.slice(0, 3), ['tricky-source-1.example', 'tricky-source-2.example', 'tricky-source-3.example']);
+    await finish(page);
+  });
+
+  test('the table leaves out a column that is the same in every row, and keeps URLs on one line with the whole URL as a tooltip', async () => {
+    const page = await open();
+    await lookUp(page, { url: SAMPLE_PAGE, num: 5 });
+    const keys = await page.$$eval('#backlinks th', (ths) => ths.map((th) => th.dataset.key));
+    assert.deepEqual(keys, ['anchor_text', 'url_source']); // every row: reddit.com, https://example.com
+    assert.equal(await text(page, '#same-columns'),
+      'The same in every row, so not shown as a column: Source domain reddit.com; Target URL https://example.com.');
+    const cells = await page.$$eval('#backlinks td.url', (tds) => tds.map((td) => ({
+      title: td.title, text: td.textContent, whiteSpace: getComputedStyle(td).whiteSpace,
+      lines: Math.round(td.querySelector('a').getBoundingClientRect().height / parseFloat(getComputedStyle(td).lineHeight)),
+    })));
+    assert.equal(cells.length, 5);
+    for (const cell of cells) {
+      assert.equal(cell.title, cell.text);
+      assert.equal(cell.whiteSpace, 'nowrap');
+      assert.equal(cell.lines, 1, cell.text);
+    }
+    await lookUp(page, { url: 'https://example.org/guide', num: 30 });
+    assert.deepEqual(await page.$$eval('#backlinks th', (ths) => ths.map((th) => th.dataset.key)), ['anchor_text', 'url_source', 'domain_source']);
+    await finish(page);
+  });
+
+  test('one click is one request to the Worker, and its error is said once', async () => {
+    const page = await open();
+    const sent = [];
+    page.on('request', (r) => { if (r.method() === 'POST') sent.push(r.url()); });
+    stack.standIn.clearLog();
+    stack.standIn.enqueueFault({ status: 503, times: 10 });
+    const failed = await lookUpError(page, { url: `https://example.net/503-${Date.now()}`, num: 5 });
+    stack.standIn.clearFaults();
+    assert.equal(failed.code, 'server_error');
+    assert.equal(failed.headline, 'The Worker or the service behind it is having trouble.');
+    assert.deepEqual(sent, [`${stack.workerUrl}/v1/get_page_backlinks`]);
+    assert.ok(stack.standIn.log.length <= 2, `${stack.standIn.log.length} calls reached the API`);
+    await finish(page);
+  });
+
+  test('a rate limit of the Worker is counted down, then tried again; Cancel stops the wait', async () => {
+    const page = await open();
+    const origin = new URL(stack.pageUrl).origin;
+    const posts = [];
+    let refusals = 0;
+    await page.route(`${stack.workerUrl}/v1/get_page_backlinks`, (route) => {
+      posts.push(Date.now());
+      if (refusals-- <= 0) return route.continue();
+      return route.fulfill({ // the Worker's own 429, as it answers it
+        status: 429,
+        headers: {
+          'content-type': 'application/json; charset=utf-8', 'retry-after': '3', 'x-should-retry': 'false',
+          'access-control-allow-origin': origin, 'access-control-expose-headers': 'retry-after, x-cache, x-should-retry',
+        },
+        body: JSON.stringify({ code: 'rate_limited', message: 'Too many lookups from your address: wait 3 s before trying again.' }),
+      });
+    });
+
+    refusals = 1;
+    await submit(page, { url: `https://example.net/limited-${Date.now()}`, num: 5 });
+    await page.waitForSelector('#status[data-countdown]');
+    assert.match(await text(page, '#status'), /^The Worker is limiting how often it looks up: trying again in [23] s\. Cancel \(or Esc\) stops\.$/);
+    const seen = new Set();
+    while (await page.locator('#status[data-countdown]').count()) {
+      seen.add(await page.getAttribute('#status', 'data-countdown').catch(() => null));
+      await page.waitForTimeout(200);
+    }
+    assert.ok(seen.has('2') && seen.has('1'), `counted down: ${[...seen]}`);
+    await page.waitForSelector('#results:not([hidden])');
+    assert.equal(posts.length, 2, 'one refused request, then one after the wait');
+    assert.ok(posts[1] - posts[0] >= 2500, `waited ${posts[1] - posts[0]} ms`);
+
+    refusals = 1;
+    posts.length = 0;
+    await submit(page, { url: `https://example.net/limited-${Date.now()}`, num: 5 });
+    await page.waitForSelector('#status[data-countdown]');
+    assert.equal(await page.isVisible('#cancel'), true);
+    await page.click('#cancel');
+    await page.waitForSelector('#cancel', { state: 'hidden' });
+    assert.equal(await text(page, '#status'), 'Cancelled. No results are shown.');
+    await page.waitForTimeout(3500);
+    assert.equal(posts.length, 1, 'nothing sent after the cancel');
+    await finish(page);
+  });
+
+  test('recent lookups reopen from localStorage without a request; the key is never stored', async () => {
+    const page = await open();
+    await useDirect(page, TEST_KEYS.valid);
+    await lookUp(page, { url: SAMPLE_PAGE, num: 5 });
+    await page.reload();
+    await page.waitForSelector('html[data-ready="true"]');
+    const stored = await page.evaluate(() => Object.keys(localStorage).map((k) => `${k}=${localStorage.getItem(k)}`).join('\n'));
+    assert.ok(stored.includes(SAMPLE_PAGE));
+    assert.equal(stored.includes(TEST_KEYS.valid), false, 'the key is not stored');
+    const [entry] = JSON.parse(await page.evaluate(() => localStorage.getItem('backlinks-demo:recent')));
+    assert.deepEqual(Object.keys(entry).sort(), ['credits', 'id', 'kind', 'num', 'saved', 'targets', 'time']);
+    assert.deepEqual([entry.targets, entry.kind, entry.num, entry.credits], [[SAMPLE_PAGE], 'page', 5, 5]);
+    assert.match(await text(page, '#recent-list li'), /^https:\/\/example\.com\/ every link to the page, 5 asked, 5 credits, /);
+
+    stack.standIn.clearLog();
+    const sent = [];
+    page.on('request', (r) => { if (r.method() === 'POST') sent.push(r.url()); });
+    await page.click('#recent-list button');
+    await page.waitForSelector('#results:not([hidden])');
+    assert.match(await text(page, '#result-note'), /^Reopened from this browser's history .*: nothing was sent, 0 credits charged\.$/);
+    assert.equal(await text(page, '#sum-credits'), '0 charged now; the first lookup cost 5');
+    assert.equal(await page.locator('#backlinks tbody tr').count(), 5);
+    assert.deepEqual(sent, []);
+    assert.equal(stack.standIn.log.length, 0);
+    await page.click('#recent-clear');
+    assert.equal(await page.isHidden('#recent'), true);
+    await finish(page);
+  });
+
+  test('axe-core finds no violation: first load, results, error, on desktop and phone', async () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const page = await open(viewport);
+      await assertAccessible(page, `first load, ${viewport.width} px`);
+      await lookUp(page, { url: SAMPLE_PAGE, num: 5 });
+      await assertAccessible(page, `results, ${viewport.width} px`);
+      await useDirect(page, TEST_KEYS.bronze);
+      await lookUpError(page, { url: SAMPLE_PAGE, num: 5 });
+      await page.click('#error summary'); // the details open too
+      await assertAccessible(page, `error, ${viewport.width} px`);
+      await page.fill('#target', 'example.com');
+      await page.locator('#target').blur();
+      await page.waitForSelector('#target-offers:visible');
+      await assertAccessible(page, `field error, ${viewport.width} px`);
+      await finish(page);
+    }
   });
 });
