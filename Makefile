@@ -1,4 +1,6 @@
-# The two commands: `make demo` and `make test`. Both install what is missing.
+# The commands the README names: `make test`, `make demo`, `make bench` and
+# `make pkg`. Each works alone on a fresh clone: each installs what is missing
+# first (scripts/setup.sh). `make clean` removes everything they generate.
 .PHONY: test demo pkg bench setup clean
 
 test:
@@ -12,11 +14,11 @@ bench: setup pkg
 	node bench/bulk.mjs
 	node bench/worker-load.mjs
 
-pkg:
+pkg: setup
 	scripts/build-pkg.sh
 
 setup:
 	@scripts/setup.sh
 
 clean:
-	rm -rf pkg target tests/out node_modules
+	rm -rf pkg target tests/out bench/out node_modules worker/node_modules .wrangler worker/.wrangler

@@ -66,11 +66,10 @@ export class PlainClient {
 }
 
 /**
- * Not the baseline: the same client with a per-attempt timeout through a
- * signal (an AbortController whose signal `fetch` gets, a timer, cleared at
- * the end), so that the bench shows what such a timeout costs by itself.
- * (The package's Node entry times out through fetch's `dispatcher` instead;
- * see `Deadline` in js/transport.js.)
+ * The baseline of `make bench`'s headline: the same client with a
+ * per-attempt timeout (an AbortController whose signal `fetch` gets, a
+ * timer, cleared at the end), as a user's own client needs one, and as the
+ * package times out its attempts.
  */
 export class PlainClientWithTimeout extends PlainClient {
   constructor({ timeoutMs, ...rest }) {

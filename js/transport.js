@@ -50,9 +50,6 @@ const tuning = {
   // How a client's headers go to fetch: the plain object Rust made (false),
   // or a Headers object made from it once (true; see `headersFor`).
   headersObjects: false,
-  // Whether an attempt without a caller's signal may time out through
-  // fetch's `dispatcher` option instead of a signal (Node; see `Deadline`).
-  deadlines: false,
 };
 
 /**
@@ -70,20 +67,13 @@ const tuning = {
  *   object's names and values on every call. A/B, median of the rounds'
  *   ratios: 0.994-0.998 at num=5 (four runs of 3-4 x 3,000 rounds). In
  *   Chromium it was about 1% slower.
- * - An attempt without a caller's signal times out through a `Deadline`,
- *   fetch's `dispatcher`, once fetch has shown that it uses one: undici
- *   does more for a signal than for the request itself (a WeakRef, a
- *   FinalizationRegistry entry, an abort listener and setMaxListeners on
- *   every call). Measured at num=5, plain fetch with a timer and each
- *   timeout beside plain fetch in one process (3 x 3,000 rounds, median
- *   of the rounds' ratios): with an AbortController's signal
- *   1.043-1.045x, with a Deadline 1.012-1.016x, with the timer alone
- *   1.009-1.011x. (AbortSignal.timeout() costs more than the controller.)
+ * - An attempt times out through an AbortController and a timer, as in
+ *   workerd: the runtime's public API. (AbortSignal.timeout() costs more
+ *   than the controller in Node.)
  */
 export function tuneForNode() {
   tuning.textBodies = true;
   tuning.headersObjects = true;
-  tuning.deadlines = true;
 }
 
 /**
@@ -131,75 +121,6 @@ function headersFor(object) {
   return made;
 }
 
-// undici's global dispatcher, where Node's fetch finds it on every call
-// (and where undici's setGlobalDispatcher puts another, such as a proxy's).
-const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
-
-// Whether fetch has been seen to send a request through a Deadline that
-// could abort it (see `armed`): true, false (an attempt ended without: a
-// fetch that is not undici's, or ignores `dispatcher`; then every timeout
-// takes a signal), or undefined (not seen yet: attempts pass a Deadline
-// beside their signal, to find out).
-let deadlinesWork;
-
-/**
- * A timeout without an AbortSignal, in Node: the `dispatcher` of one
- * attempt's fetch. It hands the request to the global dispatcher as fetch
- * would, and keeps the abort function undici gives the request's handler
- * (`onConnect`), which is what fetch's own signal would call; `expire()`
- * calls it, at once or as soon as the request has a connection. The
- * attempt reports its timeout itself, on time, either way.
- */
-class Deadline {
-  constructor() {
-    // Whether fetch sent the request through this, with a handler whose
-    // `onConnect` hands over the abort (as undici's fetch does): else this
-    // cannot abort the request, and timeouts go back to signals.
-    this.armed = false;
-    this.expired = false;
-    this.abort = undefined; // undici's abort of the request, once connected
-  }
-
-  // undici's fetch asks its dispatcher this (MockAgent answers true).
-  get isMockActive() {
-    return globalThis[GLOBAL_DISPATCHER]?.isMockActive;
-  }
-
-  dispatch(options, handler) {
-    const deadline = this;
-    const onConnect = handler.onConnect;
-    if (typeof onConnect === 'function') {
-      this.armed = true;
-      handler.onConnect = function (abort, context) {
-        deadline.abort = abort;
-        const result = onConnect.call(this, abort, context);
-        if (deadline.expired) abort(timeoutError());
-        return result;
-      };
-    }
-    // The global dispatcher at the time of sending, as fetch itself takes it.
-    return globalThis[GLOBAL_DISPATCHER].dispatch(options, handler);
-  }
-
-  expire() {
-    this.expired = true;
-    this.abort?.(timeoutError());
-  }
-}
-
-// What undici's abort gets for a request a Deadline ends: as
-// AbortSignal.timeout() would give.
-function timeoutError() {
-  return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-}
-
-// A Deadline for an attempt without a caller's signal, where `tuneForNode()`
-// asked for them and fetch has not been seen to ignore them; else undefined.
-function deadlineFor(signal) {
-  if (!tuning.deadlines || signal !== undefined || deadlinesWork === false) return undefined;
-  return typeof globalThis[GLOBAL_DISPATCHER]?.dispatch === 'function' ? new Deadline() : undefined;
-}
-
 // The timeout's handler: `setTimeout` passes it the controller.
 function timeUp(controller) {
   controller.abort();
@@ -236,8 +157,7 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
   }
   let controller;
   let timer;
-  let sentSignal; // the signal fetch gets, if any: AbortSignal.timeout's, or the controller's
-  let deadline; // the Deadline passed to fetch, if any (see `deadlineFor`)
+  let sentSignal; // the signal fetch gets: AbortSignal.timeout's, or the controller's
   let status = 0;
   let retryAfter;
   let size = 0;
@@ -249,11 +169,9 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
     done = true;
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
-    if (deadline !== undefined && deadlinesWork !== false) deadlinesWork = deadline.armed;
     settle(call, dispatch, step, ended, status, retryAfter, value, size);
   };
-  // Whether the timeout aborted the signal fetch got. (A deadline's timeout
-  // ends the attempt itself, before fetch can fail.)
+  // Whether the timeout aborted the signal fetch got.
   const timedOut = () => sentSignal?.aborted;
   const failed = (reason) => end(signal?.aborted ? ABORTED : timedOut() ? TIMED_OUT : FAILED, reason);
   const onResponse = (response) => {
@@ -266,20 +184,7 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
     }, failed);
   };
   try {
-    deadline = deadlineFor(signal);
-    if (deadline !== undefined && deadlinesWork === true) {
-      // The deadline alone: the attempt ends at the timer, and undici aborts
-      // the request then or once it has a connection.
-      timer = setTimeout(() => {
-        try {
-          deadline.expire();
-        } catch {
-          // undici catches what its abort meets; a timer's callback that
-          // threw would end the process. The attempt ends either way.
-        }
-        end(TIMED_OUT);
-      }, timeoutMs);
-    } else if (tuning.timeoutSignals && signal === undefined) {
+    if (tuning.timeoutSignals && signal === undefined) {
       sentSignal = AbortSignal.timeout(timeoutMs);
     } else {
       controller = new AbortController();
@@ -294,11 +199,7 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
     queueMicrotask(() => failed(error));
     return;
   }
-  const init = { method, headers: headersFor(headers), body };
-  // With the deadline alone, no signal; until fetch has been seen to use the
-  // deadline, it goes beside the signal, which keeps the timeout.
-  if (sentSignal !== undefined) init.signal = sentSignal;
-  if (deadline !== undefined) init.dispatcher = deadline;
+  const init = { method, headers: headersFor(headers), body, signal: sentSignal };
   started(() => fetch(url, init)).then((response) => {
     try {
       onResponse(response);

@@ -11,8 +11,10 @@
 // `"module": importN,`).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
-const pkg = new URL('../pkg/', import.meta.url);
+// The folder being built (scripts/build-pkg.sh passes it), else pkg/.
+const pkg = process.argv[2] ? pathToFileURL(`${process.argv[2].replace(/\/$/, '')}/`) : new URL('../pkg/', import.meta.url);
 const wasmPath = new URL('keywords_everywhere_backlinks_bg.wasm', pkg);
 const gluePath = new URL('keywords_everywhere_backlinks.js', pkg);
 const wasmOpt = new URL('../node_modules/.bin/wasm-opt', import.meta.url);

@@ -8,10 +8,11 @@
 // in pkg/ for the memory test and the benchmark, but are not published.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = new URL('../', import.meta.url);
-const pkg = new URL('pkg/', root);
+// The folder being built (scripts/build-pkg.sh passes it), else pkg/.
+const pkg = process.argv[2] ? pathToFileURL(`${process.argv[2].replace(/\/$/, '')}/`) : new URL('pkg/', root);
 const glue = './keywords_everywhere_backlinks.js';
 const wasm = './keywords_everywhere_backlinks_bg.wasm';
 

@@ -10,6 +10,46 @@
 //!
 //! Nothing here recurses on the input: deep nesting is walked with a heap
 //! stack and refused past [`MAX_DEPTH`], so no body can overflow the stack.
+//!
+//! # The grammar it accepts
+//!
+//! RFC 8259 JSON (ABNF as in the RFC; `%x` are bytes):
+//!
+//! ```text
+//! body      = [ %xEF.BB.BF ] ws value ws        ; a UTF-8 BOM is dropped, as TextDecoder does
+//! value     = object / array / string / number / "true" / "false" / "null"
+//! object    = "{" ws [ member *( ws "," ws member ) ] ws "}"
+//! member    = string ws ":" ws value
+//! array     = "[" ws [ value *( ws "," ws value ) ] ws "]"
+//! number    = [ "-" ] ( "0" / %x31-39 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "+" / "-" ] 1*DIGIT ]
+//! string    = %x22 *char %x22
+//! char      = %x20-21 / %x23-5B / %x5D-FF        ; any byte but '"', '\' and controls
+//!           / "\" ( %x22 / "\" / "/" / "b" / "f" / "n" / "r" / "t" / "u" 4HEXDIG )
+//! ws        = *( %x20 / %x09 / %x0A / %x0D )
+//! ```
+//!
+//! and, on top of the grammar, the answer's shape:
+//!
+//! ```text
+//! answer    = object with a member "data" whose value is an array of items,
+//!             and "credits_consumed" / "time_taken", when present, number or null
+//! item      = object whose "anchor_text", "domain_source", "domain_target",
+//!             "url_source", "url_target", when present, are string or null
+//! ```
+//!
+//! Where it goes beyond the grammar, on purpose, as `JSON.parse` on the
+//! runtime's decoded text does:
+//! - bytes that are not UTF-8 inside strings are not refused (the runtime
+//!   decodes them to U+FFFD before `JSON.parse` sees them);
+//! - a lone surrogate escape (`\ud800`) is accepted (decoded to U+FFFD);
+//! - a number of any size is accepted (`1e400` is Infinity to `JSON.parse`);
+//! - duplicate keys: the last occurrence decides (as in `JSON.parse`), but
+//!   every occurrence of a checked field must have an allowed type;
+//! - unknown members and their values are checked as JSON and skipped,
+//!   nested at most [`MAX_DEPTH`] deep.
+//!
+//! `tests/json_differential.rs` checks all of this against serde_json on
+//! generated and mutated bodies, with each disagreement explained there.
 
 use crate::prelude::*;
 use crate::words::quote;

@@ -1,22 +1,33 @@
 //! Backlinks from the [Keywords Everywhere API], in Rust compiled to
 //! WebAssembly, for Node, browsers and Cloudflare Workers alike.
 //!
-//! The crate is a pure core and a thin JS layer:
+//! # The map
 //!
-//! - [`params`] checks what the caller passes, [`url`] the URLs in it;
-//! - [`request`] builds the exact HTTP request the API documents;
-//! - [`json`] and [`response`] check the answer and classify failures;
-//! - [`retry`] decides when and how long to wait before trying again;
-//! - [`budget`] holds a bulk run's credit arithmetic, [`bulk`] its options
-//!   and its scheduler's decisions, [`summarize`] the counts of a summary;
-//! - [`error`] holds the one error type and its single conversion to JS.
+//! The pure core holds no JS types and is tested natively (`cargo test`):
 //!
-//! Those modules hold no JS types and are tested natively. The rest touches
-//! JS: `transport` (fetch, abort, timers, with its JS half in
-//! `js/transport.js`), `js_values` (reading arguments, building results),
-//! `client` (one call with its retries, as a state machine over attempts and
-//! waits), `bulk_js` (the bulk run js/bulk.js drives, and summaries' rows
-//! in and objects out) and the `#[wasm_bindgen]` exports below.
+//! | module | what it holds |
+//! |---|---|
+//! | [`params`] | options and parameters (as named [`params::Value`]s) checked into types that can only hold valid values |
+//! | [`url`] | the checks of absolute `http:`/`https:` URLs, without a URL library |
+//! | [`request`] | a checked query turned into the exact request the API documents: method, URL, headers, form body; the credits estimate |
+//! | [`json`] | the strict one-pass JSON scanner for the answer's shape and for error bodies (its grammar is in its docs) |
+//! | [`response`] | an HTTP status and body turned into a checked shape or the [`error::Error`] a caller can act on |
+//! | [`retry`] | when to try again and how long to wait: backoff with jitter, `Retry-After` |
+//! | [`error`] | the one error enum, its codes and messages, and its single conversion to the JS error |
+//! | [`words`] | message helpers (`text!`) that avoid `core::fmt` |
+//! | [`budget`] | a bulk run's credit arithmetic: reserve, commit, release, "does it fit" |
+//! | [`bulk`] | `lookupMany`'s options and its scheduler's decisions: what to send next, what to skip and why, what stops the run |
+//! | [`summarize`] | `summarize`'s counts by referring domain, anchor and linked URL, in UTF-16 code-unit order |
+//!
+//! The rest touches JS, and is tested in Node, Chromium and workerd:
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | `transport` | the only module that touches the runtime: fetch, the timeout's `AbortController`, timers, with its JS half `js/transport.js` |
+//! | `js_values` | reading JS arguments into [`params::Fields`]; building the JS result (JS half `js/values.js`) |
+//! | `client` | one call with its retries: a state machine over attempts and waits |
+//! | `bulk_js` | the bulk run `js/bulk.js` drives (JS half `js/bulk.js`); `summarize`'s rows in and object out |
+//! | this file | the `#[wasm_bindgen]` exports, and the no-std allocator (`dlmalloc`) and panic handler |
 //!
 //! [Keywords Everywhere API]: https://api.keywordseverywhere.com
 #![deny(missing_docs)]
@@ -38,7 +49,6 @@ pub mod words;
 pub mod budget;
 pub mod bulk;
 pub mod error;
-pub mod heap;
 pub mod json;
 pub mod params;
 pub mod request;
@@ -151,14 +161,14 @@ pub fn summarize(response: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// What `std` gives a .wasm, for the package build without it: the allocator
-/// and a panic handler. A panic cannot happen on purpose (every failure is an
+/// and a panic handler. The allocator is the `dlmalloc` crate, the very one
+/// `std` uses on wasm32, without the rest of `std` (see README,
+/// "Dependencies"). A panic cannot happen on purpose (every failure is an
 /// `Error`); if one did, the call traps instead of formatting a message.
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 mod no_std_runtime {
-    use crate::heap::{Global, WasmMemory};
-
     #[global_allocator]
-    static HEAP: Global<WasmMemory> = Global::new(WasmMemory);
+    static HEAP: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
 
     #[panic_handler]
     fn panic(_: &core::panic::PanicInfo) -> ! {
