@@ -15,6 +15,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const stack = await startDemoStack({ port });
 console.log(`Demo running: ${stack.pageUrl}`);
 console.log(`  Through the Worker (default): ${stack.workerUrl} holds the test key; the stand-in API at ${stack.standIn.url} answers.`);
+console.log(`  The Worker lets the page in by its Origin, and servers by the access token ${stack.accessToken}:`);
+console.log(`    new BacklinksClient({ apiKey: '${stack.accessToken}', baseUrl: '${stack.workerUrl}' })`);
+console.log(`  Its daily credit budget is ${stack.dailyCreditBudget} (DAILY_CREDIT_BUDGET); what remains: ${stack.workerUrl}/budget`);
 console.log(`  Direct mode: choose "Direct, with my API key" and paste ${TEST_KEYS.valid} (the base URL is preset to the stand-in).`);
 console.log(`  Other test keys: ${TEST_KEYS.noSubscription}, ${TEST_KEYS.bronze}, ${TEST_KEYS.lowCredits}; any other key gets a 401.`);
 console.log('  Try https://example.com/ (the documented sample) or https://tricky.example/ (hostile anchor texts). Ctrl-C stops.');

@@ -6,9 +6,11 @@
 //   ... fetch(`${worker.url}/health`) ...
 //   await worker.close();
 //
-// The key goes to wrangler in a temporary env file (--env-file), so it is never on a command
-// line, and wrangler prints it as "(hidden)". State (the Cache API, the rate limiter) lives in
-// a temporary --persist-to folder, so every start is fresh and the repo stays clean.
+// The key and the access tokens go to wrangler in a temporary env file (--env-file), so they
+// are never on a command line, and wrangler prints them as "(hidden)". State (the Cache API,
+// the rate limiter, the Durable Objects: the daily budget) lives in a temporary --persist-to
+// folder, so every start is fresh and the repo stays clean; pass `persistTo` to keep it across
+// a restart.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -110,13 +112,16 @@ async function stopGroup(child) {
  * @param {string} options.apiKey The Worker's secret KE_API_KEY.
  * @param {number} [options.port] Where it listens on 127.0.0.1; a free port when left out.
  * @param {Record<string, string>} [options.vars] More vars, e.g. `{ ALLOWED_ORIGINS: 'http://127.0.0.1:8080' }`.
+ * @param {string[]} [options.accessTokens] The Worker's secret ACCESS_TOKENS (none when left out).
+ * @param {string} [options.persistTo] A folder for the Worker's state that outlives this run
+ *   (a restart with the same folder keeps the day's budget); a temporary one when left out.
  * @param {string} [options.config] Another wrangler config to run (default worker/wrangler.toml).
  * @param {NodeJS.WritableStream} [options.output] Where to copy wrangler's output (its request log lines).
  * @returns {Promise<{ url: string, port: number, output: () => string, close: () => Promise<void> }>}
  *   `output()` is wrangler's output so far (its last 64 KiB); `close()` stops the whole process
  *   group (wrangler, esbuild, workerd), waits for it, and removes the temporary folder.
  */
-export async function startWorkerDev({ upstreamUrl, apiKey, port, vars = {}, config, output }) {
+export async function startWorkerDev({ upstreamUrl, apiKey, port, vars = {}, accessTokens = [], persistTo, config, output }) {
   if (typeof upstreamUrl !== 'string' || typeof apiKey !== 'string' || apiKey === '') {
     throw new TypeError('startWorkerDev: upstreamUrl and apiKey are required strings');
   }
@@ -126,6 +131,7 @@ export async function startWorkerDev({ upstreamUrl, apiKey, port, vars = {}, con
   const dir = await mkdtemp(join(tmpdir(), 'worker-dev-'));
   const envFile = join(dir, 'dev.env');
   const allVars = { KE_BASE_URL: upstreamUrl, ...vars };
+  if (accessTokens.length > 0) allVars.ACCESS_TOKENS = accessTokens.join(',');
   const lines = [`KE_API_KEY=${envFileValue(apiKey)}`, ...Object.entries(allVars).map(([k, v]) => `${k}=${envFileValue(String(v))}`)];
   await writeFile(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
 
@@ -137,7 +143,7 @@ export async function startWorkerDev({ upstreamUrl, apiKey, port, vars = {}, con
     '--port', String(listenPort),
     '--inspector-ip', HOST,
     '--inspector-port', String(inspectorPort),
-    '--persist-to', join(dir, 'state'),
+    '--persist-to', persistTo ?? join(dir, 'state'),
     '--env-file', envFile,
     '--show-interactive-dev-session=false',
   ];

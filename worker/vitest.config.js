@@ -11,6 +11,10 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 /** The rate limit under test: low, so the limit test is quick; every other test uses its own IP. */
 const TEST_RATE_LIMIT = 5;
 
+/** The allowed page origin and the access tokens of the tests (helpers.js sends them). */
+const TEST_ORIGIN = 'https://app.test';
+const TEST_TOKENS = ['tok_test_server_one_8d1f2a', 'tok_test_server_two_44c9e0'];
+
 export default defineConfig({
   // The repo root, so the package's .wasm (../pkg) lies inside it: the pool cannot load
   // a CompiledWasm module from outside the root (it would be an /@fs/ path).
@@ -26,6 +30,11 @@ export default defineConfig({
           UPSTREAM_MAX_RETRIES: '0',
           UPSTREAM_TIMEOUT_MS: '5000',
           TEST_RATE_LIMIT: String(TEST_RATE_LIMIT),
+          // The page's origin and a server's token, as the tests send them (helpers.js).
+          ALLOWED_ORIGINS: TEST_ORIGIN,
+          ACCESS_TOKENS: TEST_TOKENS.join(','),
+          // Far above what the whole run spends: the budget tests use budgets of their own.
+          DAILY_CREDIT_BUDGET: '1000000000',
         },
         ratelimits: { RATE_LIMITER: { simple: { limit: TEST_RATE_LIMIT, period: 60 } } },
       },

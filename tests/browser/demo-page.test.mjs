@@ -165,16 +165,17 @@ describe('demo page through the Worker (the default mode)', () => {
     assert.equal(await text(page, '#cost'), 'Worst-case cost: 10 credits (1 credit per backlink).');
     await page.check('#unique');
     assert.equal(await text(page, '#cost'), 'Worst-case cost: 50 credits (5 credits per backlink, one per referring domain).');
-    await page.fill('#num', '2000');
-    assert.match(await text(page, '#cost'), /10,000 credits/);
+    // The Worker's GET /config says maxNum 1000 (its MAX_NUM): the page holds num to it.
+    await page.fill('#num', '1000');
+    assert.match(await text(page, '#cost'), /5,000 credits/);
     await page.uncheck('#unique');
-    assert.match(await text(page, '#cost'), /2,000 credits/);
+    assert.match(await text(page, '#cost'), /1,000 credits/);
     await page.fill('#num', '1');
     assert.match(await text(page, '#cost'), /: 1 credit \(/);
 
     await page.fill('#num', '10001');
     assert.equal(await text(page, '#cost'), 'Worst-case cost: correct the number of backlinks to see it.');
-    assert.equal(await text(page, '#num-error'), 'Enter a whole number of backlinks from 1 to 10,000.');
+    assert.equal(await text(page, '#num-error'), 'Enter a whole number of backlinks from 1 to 1,000.');
     assert.equal(await page.getAttribute('#num', 'aria-invalid'), 'true');
     await page.fill('#num', '7');
     assert.equal(await page.isHidden('#num-error'), true);
@@ -287,11 +288,17 @@ describe('demo page through the Worker (the default mode)', () => {
   });
 
   test('a refusal by the Worker itself is shown with its reason', async () => {
-    const page = await open();
+    // A page that read no /config (an older Worker's) offers up to the package's 10,000: the Worker refuses 5000.
+    const page = await openPage(browser, { viewport: DESKTOP });
+    page.consoleErrors = [];
+    page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
+    await page.route(`${stack.workerUrl}/config`, (route) => route.fulfill({ status: 404, contentType: 'application/json', body: '{"code":"not_found","message":"No such route."}' }));
+    await page.goto(stack.pageUrl);
+    await page.waitForSelector('html[data-ready="true"]');
     const refused = await lookUpError(page, { url: SAMPLE_PAGE, num: 5000 }); // above the Worker's MAX_NUM
     assert.equal(refused.code, 'bad_request');
     assert.equal(refused.headline, 'The Worker refused the lookup as it was written.');
-    assert.match(refused.message, /num may be at most \d+/);
+    assert.match(refused.message, /num is over this Worker's MAX_NUM cap/);
     assert.equal(refused.advice, 'Check the address and the number of backlinks, then try again.');
     assert.doesNotMatch(await text(page, '#error'), /`/, 'no code marks');
     await finish(page);

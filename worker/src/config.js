@@ -1,4 +1,5 @@
-// The Worker's settings, read from its bindings (vars and the KE_API_KEY secret) on each request.
+// The Worker's settings, read from its bindings (vars and secrets) on each request. A setting
+// that is unusable is a 500 `misconfigured` naming the setting, never quoting its value.
 
 import { WorkerError } from './http.js';
 
@@ -7,6 +8,9 @@ const DEFAULT_BASE_URL = 'https://api.keywordseverywhere.com';
 
 /** The package's own upper bound of `num`; MAX_NUM cannot exceed it. */
 const PACKAGE_MAX_NUM = 10000;
+
+/** DAILY_CREDIT_BUDGET when unset. */
+export const DEFAULT_DAILY_CREDIT_BUDGET = 10000;
 
 /**
  * Settings a lookup needs.
@@ -17,9 +21,11 @@ const PACKAGE_MAX_NUM = 10000;
  * @property {number} cacheTtlSeconds CACHE_TTL_SECONDS; 0 turns the cache off.
  * @property {number} timeoutMs UPSTREAM_TIMEOUT_MS: time limit of one upstream attempt.
  * @property {number} maxRetries UPSTREAM_MAX_RETRIES: retries of upstream 429, 5xx and network errors.
+ * @property {number} dailyBudget DAILY_CREDIT_BUDGET: credits the Worker may spend per UTC day.
  */
 
-function misconfigured(message) {
+/** A 500 `misconfigured` error with the Worker's own sentence. */
+export function misconfigured(message) {
   return new WorkerError(500, 'misconfigured', message);
 }
 
@@ -35,8 +41,42 @@ function wholeNumber(env, name, fallback, min, max) {
 }
 
 /**
+ * MAX_NUM, checked.
+ * @param {Record<string, unknown>} env
+ * @returns {number}
+ */
+export function readMaxNum(env) {
+  return wholeNumber(env, 'MAX_NUM', 1000, 1, PACKAGE_MAX_NUM);
+}
+
+/**
+ * DAILY_CREDIT_BUDGET, checked (0 stops every paid lookup; cache hits are still served).
+ * @param {Record<string, unknown>} env
+ * @returns {number}
+ */
+export function readDailyBudget(env) {
+  return wholeNumber(env, 'DAILY_CREDIT_BUDGET', DEFAULT_DAILY_CREDIT_BUDGET, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** KE_BASE_URL, checked: an http(s) URL. */
+function readBaseUrl(env) {
+  const text = env.KE_BASE_URL;
+  if (text === undefined || text === null || text === '') return DEFAULT_BASE_URL;
+  let url;
+  try {
+    url = new URL(String(text));
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw misconfigured('The var KE_BASE_URL must be an http(s) URL; fix it in wrangler.toml.');
+  }
+  return String(text);
+}
+
+/**
  * Reads and checks the settings of a lookup. Throws a 500 `misconfigured`
- * {@link WorkerError} naming the binding at fault (never its value).
+ * {@link WorkerError} naming the setting at fault (never its value).
  * @param {Record<string, unknown>} env The Worker's bindings.
  * @returns {LookupConfig}
  */
@@ -49,11 +89,12 @@ export function readLookupConfig(env) {
   }
   return {
     apiKey,
-    baseUrl: typeof env.KE_BASE_URL === 'string' && env.KE_BASE_URL !== '' ? env.KE_BASE_URL : DEFAULT_BASE_URL,
-    maxNum: wholeNumber(env, 'MAX_NUM', 1000, 1, PACKAGE_MAX_NUM),
+    baseUrl: readBaseUrl(env),
+    maxNum: readMaxNum(env),
     cacheTtlSeconds: wholeNumber(env, 'CACHE_TTL_SECONDS', 86400, 0, 365 * 86400),
     timeoutMs: wholeNumber(env, 'UPSTREAM_TIMEOUT_MS', 25000, 1, 600000),
     maxRetries: wholeNumber(env, 'UPSTREAM_MAX_RETRIES', 1, 0, 10),
+    dailyBudget: readDailyBudget(env),
   };
 }
 

@@ -1,67 +1,78 @@
-// Cross-origin access from ALLOWED_ORIGINS (a comma-separated list; empty means none;
-// `*` only when set explicitly). Only allowed origins ever get CORS headers.
+// Cross-origin access for the browser origins listed in ALLOWED_ORIGINS (comma-separated
+// `scheme://host[:port]`). Only those origins ever get CORS headers; the same list is one of
+// the two ways in for a lookup (auth.js).
 
 const PREFLIGHT_HEADERS = {
-  'access-control-allow-methods': 'POST, OPTIONS',
-  // Both are CORS-safelisted for a form POST; listed for clients that send other values.
-  'access-control-allow-headers': 'content-type, accept',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  // content-type and accept are CORS-safelisted for a form POST; authorization for a page
+  // that sends an access token.
+  'access-control-allow-headers': 'authorization, content-type, accept',
   'access-control-max-age': '86400',
 };
 
+/** Headers a page may read from an answer. */
+const EXPOSED_HEADERS = 'retry-after, x-cache, x-should-retry';
+
 /**
- * What CORS allows for one request.
- * @typedef {object} CorsDecision
- * @property {boolean} allowed False only for a cross-origin request from an origin not allowed.
- * @property {string|null} allowOrigin The Access-Control-Allow-Origin value, or null for none.
+ * ALLOWED_ORIGINS read: the origins, and whether an entry was unusable (not an http(s)
+ * origin; `*` is not accepted, since it would let every site in).
+ * @typedef {{ origins: Set<string>, unusable: boolean }} AllowedOrigins
  */
 
-/** The configured origins as a set of `scheme://host[:port]`, or '*' for any. */
-function parseAllowedOrigins(text) {
-  const entries = String(text ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (entries.includes('*')) return '*';
+let lastText;
+/** @type {AllowedOrigins} */
+let lastParsed = { origins: new Set(), unusable: false };
+
+/**
+ * Parses ALLOWED_ORIGINS (remembering the last text, which is the same on every request).
+ * @param {unknown} text
+ * @returns {AllowedOrigins}
+ */
+export function parseAllowedOrigins(text) {
+  if (text === lastText) return lastParsed;
   const origins = new Set();
-  for (const entry of entries) {
+  let unusable = false;
+  for (const entry of String(text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    let url = null;
     try {
-      const { origin } = new URL(entry);
-      if (origin !== 'null') origins.add(origin);
+      url = new URL(entry);
     } catch {
-      // Not a URL: it can never equal a browser's Origin header, so it allows nothing.
+      // reported below
     }
+    const bare = url && (url.protocol === 'https:' || url.protocol === 'http:') && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    if (bare) origins.add(url.origin);
+    else unusable = true;
   }
-  return origins;
+  lastText = text;
+  lastParsed = { origins, unusable };
+  return lastParsed;
 }
 
 /**
- * Decides CORS for a request. No Origin header (curl, servers, the Node client) and
- * same-origin requests are allowed without CORS headers.
+ * The request's Origin when it is listed in ALLOWED_ORIGINS, else null.
  * @param {Request} request
- * @param {string|undefined} allowedOrigins The ALLOWED_ORIGINS var.
- * @returns {CorsDecision}
+ * @param {Record<string, unknown>} env
+ * @returns {string|null}
  */
-export function decideCors(request, allowedOrigins) {
+export function allowedOrigin(request, env) {
   const origin = request.headers.get('origin');
-  if (origin === null || origin === new URL(request.url).origin) return { allowed: true, allowOrigin: null };
-  const allowed = parseAllowedOrigins(allowedOrigins);
-  if (allowed === '*') return { allowed: true, allowOrigin: '*' };
-  return allowed.has(origin) ? { allowed: true, allowOrigin: origin } : { allowed: false, allowOrigin: null };
+  if (origin === null) return null;
+  return parseAllowedOrigins(env.ALLOWED_ORIGINS).origins.has(origin) ? origin : null;
 }
 
 /**
- * Adds the CORS headers `decision` grants (none for a refused or same-origin request).
+ * Adds the CORS headers an allowed origin gets (none for any other request).
  * @param {Response} response A response with mutable headers.
- * @param {CorsDecision} decision
+ * @param {string|null} origin From {@link allowedOrigin}.
  * @param {{ preflight?: boolean }} [options] Also the preflight headers.
  * @returns {Response} The same response.
  */
-export function applyCors(response, decision, { preflight = false } = {}) {
+export function applyCors(response, origin, { preflight = false } = {}) {
   const headers = response.headers;
   headers.append('vary', 'Origin');
-  if (!decision.allowOrigin) return response;
-  headers.set('access-control-allow-origin', decision.allowOrigin);
-  headers.set('access-control-expose-headers', 'retry-after, x-cache');
+  if (!origin) return response;
+  headers.set('access-control-allow-origin', origin);
+  headers.set('access-control-expose-headers', EXPOSED_HEADERS);
   if (preflight) for (const [name, value] of Object.entries(PREFLIGHT_HEADERS)) headers.set(name, value);
   return response;
 }

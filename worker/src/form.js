@@ -1,61 +1,87 @@
-// The API's form body (`page`, `num`) read from a lookup request. `page` is left to the
-// package to validate; `num` is parsed strictly here and held to MAX_NUM.
+// A lookup's form body: read while it streams, never past 16 KiB whatever its type or
+// transfer encoding (chunked, or a Content-Length that lies), then parsed as a form.
 
 import { WorkerError } from './http.js';
 
 /** Far more than a page URL and a number need. */
-const MAX_BODY_BYTES = 16 * 1024;
-
-/**
- * What a caller asked for: `page` as sent (the package validates it), `num` a whole number.
- * @typedef {{ page: string|undefined, num: number }} Lookup
- */
-
-function invalid(field, message) {
-  return new WorkerError(400, 'invalid_argument', message, { field });
-}
+export const MAX_BODY_BYTES = 16 * 1024;
 
 function tooLarge() {
-  return new WorkerError(413, 'payload_too_large', `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  return new WorkerError(413, 'payload_too_large', `The body may be at most ${MAX_BODY_BYTES} bytes; send only the form fields of one lookup.`);
 }
 
-/** The form fields of the body: urlencoded (also when untyped, like `curl --data`) or multipart. */
-async function readFields(request) {
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw tooLarge();
+function malformed(what) {
+  return new WorkerError(400, 'malformed_body', `The body is not a well-formed ${what}; send the form fields of one lookup.`);
+}
+
+/**
+ * The whole body, stopping (and cancelling the stream) as soon as it passes the limit.
+ * @param {Request} request
+ * @returns {Promise<Uint8Array>}
+ */
+export async function readLimitedBody(request) {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (request.body === null) return new Uint8Array(0);
+  if (declared !== null && /^\d+$/.test(declared)) {
+    // A declared length within the limit: HTTP framing delivers no more than it, so one read
+    // of the whole body is safe (and cheaper than a read per chunk). Checked all the same.
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
+    return bytes;
+  }
+  const reader = request.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * The form fields of a request: urlencoded (also when untyped, like `curl --data`) or
+ * multipart. 415 for another type, 413 over the limit, 400 when the body does not parse.
+ * @param {Request} request
+ * @returns {Promise<{ get(name: string): unknown }>}
+ */
+export async function readForm(request) {
   const type = (request.headers.get('content-type') ?? '').toLowerCase();
-  if (type.startsWith('multipart/form-data')) return request.formData();
-  if (type !== '' && !type.startsWith('application/x-www-form-urlencoded')) {
+  const multipart = type.startsWith('multipart/form-data');
+  if (!multipart && type !== '' && !type.startsWith('application/x-www-form-urlencoded')) {
     throw new WorkerError(
       415,
       'unsupported_media_type',
-      'Send the fields `page` and `num` as a form: Content-Type application/x-www-form-urlencoded or multipart/form-data.',
+      'Send the lookup as a form: Content-Type application/x-www-form-urlencoded or multipart/form-data.',
     );
   }
-  const bytes = await request.arrayBuffer();
-  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
-  return new URLSearchParams(new TextDecoder().decode(bytes));
-}
-
-/**
- * Reads `page` and `num` from a lookup request. Throws a 400 `invalid_argument`
- * {@link WorkerError} for a `num` that is missing, not all digits, or above `maxNum`.
- * @param {Request} request
- * @param {number} maxNum MAX_NUM.
- * @returns {Promise<Lookup>}
- */
-export async function readLookup(request, maxNum) {
-  const fields = await readFields(request);
-  const page = fields.get('page') ?? undefined;
-  const num = fields.get('num');
-  if (typeof page !== 'string' && page !== undefined) throw invalid('page', '`page` must be a text field, not a file.');
-  if (num === null || num === '') throw invalid('num', `\`num\` is required: a whole number from 1 to ${maxNum}.`);
-  if (typeof num !== 'string' || !/^\d+$/.test(num)) {
-    throw invalid('num', `\`num\` must be written with digits only, a whole number from 1 to ${maxNum}.`);
+  const bytes = await readLimitedBody(request);
+  if (multipart) {
+    try {
+      return await new Response(bytes, { headers: { 'content-type': request.headers.get('content-type') } }).formData();
+    } catch {
+      throw malformed('multipart form');
+    }
   }
-  const value = Number(num);
-  if (value > maxNum) {
-    throw invalid('num', `\`num\` may be at most ${maxNum} on this server (its MAX_NUM cap); ask for fewer backlinks.`);
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw malformed('UTF-8 form');
   }
-  return { page, num: value };
+  return new URLSearchParams(text);
 }

@@ -1,11 +1,31 @@
-// keywords-everywhere-backlinks Worker: a key-holding, caching, rate-limited proxy of the
-// Keywords Everywhere backlinks API, speaking the API's own form protocol and JSON, so
-// `new BacklinksClient({ baseUrl: '<this Worker>' })` works against it without a key.
+// keywords-everywhere-backlinks Worker: a key-holding proxy of the Keywords Everywhere
+// backlinks API that cannot be drained. It speaks the API's own form protocol and JSON, so
+// `new BacklinksClient({ apiKey: '<access token>', baseUrl: '<this Worker>' })` works against it.
+//
+// A lookup, top to bottom:
+//   route -> access (auth.js: a listed token or an allowed Origin, else 401)
+//         -> body (form.js: streamed, 16 KiB at most)
+//         -> runLookup (lookup.js): normalise -> cache -> rate limit -> budget -> merged upstream miss
 
-import { applyCors, decideCors } from './cors.js';
-import { WorkerError, errorResponse } from './http.js';
+import { authorize } from './auth.js';
+import { allowedOrigin, applyCors } from './cors.js';
+import { readForm } from './form.js';
+import { WorkerError, errorResponse, finishHeaders, jsonResponse } from './http.js';
 import { logRequest, newRecord } from './log.js';
-import { dispatch } from './routes.js';
+import { runLookup } from './lookup.js';
+import { findRoute } from './routes.js';
+
+export { BudgetObject } from './budget.js';
+export { LookupObject } from './coalesce.js';
+
+/** One lookup route: access, body, then the shared pipeline. */
+async function lookUp(request, env, ctx, record, { kind, field }) {
+  const { caller, via } = authorize(request, env);
+  record.via = via;
+  const form = await readForm(request);
+  const { body, cache } = await runLookup({ env, ctx, record, caller, kind, target: form.get(field), num: form.get('num') });
+  return jsonResponse(200, body, { 'x-cache': cache });
+}
 
 /** The answer to an exception no handler meant: a 500 without detail. */
 function unexpected(error, record) {
@@ -15,26 +35,29 @@ function unexpected(error, record) {
 
 export default {
   /**
-   * Answers one request, adds the CORS headers its origin is granted, and logs one line.
+   * Answers one request, adds the headers every answer carries and the CORS headers its
+   * origin is granted, and logs one line.
    * @param {Request} request
    * @param {Record<string, any>} env
+   * @param {ExecutionContext} ctx
    * @returns {Promise<Response>}
    */
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     const started = Date.now();
     const record = newRecord(request);
-    const cors = decideCors(request, env.ALLOWED_ORIGINS);
+    const origin = allowedOrigin(request, env);
     let response;
     try {
-      response = await dispatch({ request, env, record, cors });
+      const route = findRoute(request, () => origin !== null);
+      response = route.lookup ? await lookUp(request, env, ctx, record, route.lookup) : await route.handle(request, env);
     } catch (caught) {
       const error = caught instanceof WorkerError ? caught : unexpected(caught, record);
       record.code = error.code;
       response = errorResponse(error);
     }
     record.status = response.status;
-    applyCors(response, cors, { preflight: request.method === 'OPTIONS' && response.ok });
-    logRequest(record, Date.now() - started, env.KE_API_KEY);
+    applyCors(finishHeaders(response), origin, { preflight: request.method === 'OPTIONS' && response.ok });
+    logRequest(record, Date.now() - started, env);
     return response;
   },
 };

@@ -1,92 +1,61 @@
-// The route table and the handlers: health, preflight and the two lookups.
+// The route table: the four lookups (handled in index.js), and the free routes answered here.
 
-import { cacheKey, cachedBody, storeBody } from './cache.js';
-import { readLookupConfig } from './config.js';
-import { readLookup } from './form.js';
+import { readBudget } from './budget.js';
+import { readMaxNum } from './config.js';
 import { WorkerError, jsonResponse } from './http.js';
-import { enforceRateLimit } from './ratelimit.js';
-import { ENDPOINT_METHODS, fetchBacklinks } from './upstream.js';
+import { KIND_BY_PATH } from './kinds.js';
 
 /**
- * What a handler gets.
- * @typedef {object} RouteContext
- * @property {Request} request
- * @property {Record<string, any>} env The Worker's bindings.
- * @property {import('./log.js').RequestRecord} record Filled in for the log line.
- * @property {import('./cors.js').CorsDecision} cors
+ * A matched route: a lookup kind, or a handler of a free route.
+ * @typedef {{ lookup: import('./kinds.js').KindInfo } | { handle: (request: Request, env: Record<string, any>) => Promise<Response> }} Route
  */
 
-/** @typedef {(ctx: RouteContext) => Promise<Response>} Handler */
-
-function refuseForeignOrigin({ cors }) {
-  if (!cors.allowed) {
-    throw new WorkerError(403, 'origin_not_allowed', 'This origin may not call this Worker; its owner lists allowed origins in ALLOWED_ORIGINS.');
-  }
-}
-
-/** @type {Handler} */
+/** GET /health: needs no secret and no binding. */
 async function health() {
   return jsonResponse(200, { status: 'ok' });
 }
 
-/** @type {Handler} */
-async function preflight(ctx) {
-  refuseForeignOrigin(ctx);
-  return new Response(null, { status: 204 });
+/** GET /budget: `{ limit, spent, reserved, remaining, resets_at }`. */
+async function budget(_request, env) {
+  return jsonResponse(200, await readBudget(env));
 }
 
-/**
- * The handler of one lookup endpoint: origin, settings, rate limit, form, cache, upstream.
- * @param {string} endpoint
- * @returns {Handler}
- */
-function lookup(endpoint) {
-  return async (ctx) => {
-    const { request, env, record } = ctx;
-    // Browsers send cross-origin form POSTs without a preflight: refuse them before they cost anything.
-    refuseForeignOrigin(ctx);
-    const config = readLookupConfig(env);
-    await enforceRateLimit(request, env);
-    const params = await readLookup(request, config.maxNum);
-    record.num = params.num;
-    const key = cacheKey(request, endpoint, params);
-    const cached = await cachedBody(key);
-    if (cached !== null) {
-      record.cache = 'HIT';
-      return jsonResponse(200, cached, { 'x-cache': 'HIT' });
+/** GET /config: what a page needs to know of this Worker's limits; no secrets. */
+async function config(_request, env) {
+  const maxNum = readMaxNum(env);
+  const { limit, remaining, resets_at } = await readBudget(env);
+  return jsonResponse(200, { maxNum, budget: { limit, remaining, resets_at } });
+}
+
+/** OPTIONS: a CORS preflight, 204 for an allowed origin (index.js adds its headers), else 403. */
+function preflight(allowed) {
+  return async (request) => {
+    if (!allowed(request)) {
+      throw new WorkerError(403, 'origin_not_allowed', 'This origin may not call this Worker from a browser; its owner lists allowed origins in ALLOWED_ORIGINS.');
     }
-    record.cache = 'MISS';
-    const started = Date.now();
-    let body;
-    try {
-      body = await fetchBacklinks(config, endpoint, params);
-    } finally {
-      record.upstream_ms = Date.now() - started;
-    }
-    await storeBody(key, body, config.cacheTtlSeconds);
-    return jsonResponse(200, body, { 'x-cache': 'MISS' });
+    return new Response(null, { status: 204 });
   };
 }
 
-/** path -> method -> handler */
-const ROUTES = {
-  '/health': { GET: health },
-  ...Object.fromEntries(Object.keys(ENDPOINT_METHODS).map((path) => [path, { POST: lookup(path), OPTIONS: preflight }])),
-};
+const FREE_ROUTES = { '/health': { GET: health }, '/budget': { GET: budget }, '/config': { GET: config } };
+
+const ALL_PATHS = 'POST /v1/get_page_backlinks, /v1/get_unique_page_backlinks, /v1/get_domain_backlinks, /v1/get_unique_domain_backlinks; GET /config, /budget, /health';
 
 /**
- * Runs the handler of the request's route. Throws a 404 or 405 {@link WorkerError}
- * when there is none, and whatever the handler throws.
- * @param {RouteContext} ctx
- * @returns {Promise<Response>}
+ * The route of a request. Throws a 404 or 405 {@link WorkerError} when there is none.
+ * @param {Request} request
+ * @param {(request: Request) => boolean} allowed Whether the request's Origin is allowed (for preflights).
+ * @returns {Route}
  */
-export function dispatch(ctx) {
-  const methods = ROUTES[new URL(ctx.request.url).pathname];
-  if (!methods) throw new WorkerError(404, 'not_found', 'No such route: use POST /v1/get_page_backlinks, POST /v1/get_unique_page_backlinks or GET /health.');
-  const handler = methods[ctx.request.method];
-  if (!handler) {
-    const allow = Object.keys(methods).join(', ');
+export function findRoute(request, allowed) {
+  const path = new URL(request.url).pathname;
+  const lookup = KIND_BY_PATH[path];
+  const methods = lookup ? { POST: null } : FREE_ROUTES[path];
+  if (!methods) throw new WorkerError(404, 'not_found', `No such route. Routes: ${ALL_PATHS}.`);
+  if (request.method === 'OPTIONS') return { handle: preflight(allowed) };
+  if (!Object.hasOwn(methods, request.method)) {
+    const allow = [...Object.keys(methods), 'OPTIONS'].join(', ');
     throw new WorkerError(405, 'method_not_allowed', `This route takes ${allow} only.`, { headers: { allow } });
   }
-  return handler(ctx);
+  return lookup ? { lookup } : { handle: methods[request.method] };
 }

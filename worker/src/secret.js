@@ -1,10 +1,9 @@
-// Keeping the API key out of what leaves the Worker.
+// Keeping secrets (the API key, the access tokens) out of what leaves the Worker.
 
 /**
- * `text` with every occurrence of `secret` replaced by `[redacted]`. Belt and braces: the
- * package never puts the key in an error, and the Worker never logs headers.
+ * `text` with every occurrence of `secret` replaced by `[redacted]`.
  * @param {string|undefined} text
- * @param {unknown} secret The API key (anything but a non-empty string redacts nothing).
+ * @param {unknown} secret Anything but a non-empty string redacts nothing.
  * @returns {string|undefined}
  */
 export function redact(text, secret) {

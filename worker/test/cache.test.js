@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { markAsHit } from '../src/cache.js';
 import { PAGE_ROUTE, UNIQUE_ROUTE, call, uniquePage, upstreamRequests } from './helpers.js';
 
 describe('edge cache', () => {
-  it('answers MISS then HIT with exactly one upstream request', async () => {
+  it('answers MISS then HIT with exactly one upstream request; the hit says worker_cache: "HIT"', async () => {
     const page = uniquePage();
     const first = await call(PAGE_ROUTE, { form: { page, num: 7 } });
     const second = await call(PAGE_ROUTE, { form: { page, num: 7 } });
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(first.headers.get('x-cache')).toBe('MISS');
     expect(second.headers.get('x-cache')).toBe('HIT');
-    expect(second.json).toEqual(first.json);
+    expect(first.json.worker_cache).toBeUndefined();
+    expect(second.json).toEqual({ worker_cache: 'HIT', ...first.json });
     expect(await upstreamRequests(page)).toHaveLength(1);
   });
 
-  it('keys by endpoint, page and num', async () => {
+  it('keys by kind, page and num', async () => {
     const page = uniquePage();
     const answers = [];
     for (const [route, num] of [[PAGE_ROUTE, 3], [PAGE_ROUTE, 4], [UNIQUE_ROUTE, 3], [PAGE_ROUTE, 3], [UNIQUE_ROUTE, 3]]) {
@@ -41,5 +43,16 @@ describe('edge cache', () => {
       expect(res.headers.get('x-cache')).toBe('MISS');
     }
     expect(await upstreamRequests(page)).toHaveLength(2);
+  });
+});
+
+describe('markAsHit', () => {
+  it('puts worker_cache first by splicing the text, keeping the rest byte for byte', () => {
+    expect(markAsHit('{"data":[],"x":"{"}')).toBe('{"worker_cache":"HIT","data":[],"x":"{"}');
+    expect(markAsHit(' \n{ "a" : 1 }')).toBe('{"worker_cache":"HIT", "a" : 1 }');
+    expect(markAsHit('{ }')).toBe('{"worker_cache":"HIT" }');
+    expect(JSON.parse(markAsHit('{}'))).toEqual({ worker_cache: 'HIT' });
+    expect(markAsHit('[1]')).toBeNull();
+    expect(markAsHit('')).toBeNull();
   });
 });

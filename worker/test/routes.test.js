@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { KEYS, PAGE_ROUTE, UNIQUE_ROUTE, call, uniquePage, upstreamRequests } from './helpers.js';
+import { KEYS, PAGE_ROUTE, UNIQUE_ROUTE, call, expectWorkerError, uniquePage, upstreamRequests } from './helpers.js';
 
 describe('routes', () => {
   it('GET /health answers ok', async () => {
     const res = await call('/health', { method: 'GET' });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ status: 'ok' });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it.each([
@@ -17,6 +18,7 @@ describe('routes', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.headers.get('x-cache')).toBe('MISS');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Object.keys(res.json)).toEqual(['data', 'credits_consumed', 'time_taken']);
     expect(res.json.data).toHaveLength(4);
     expect(Object.keys(res.json.data[0]).sort()).toEqual(['anchor_text', 'domain_source', 'domain_target', 'url_source', 'url_target']);
@@ -37,25 +39,22 @@ describe('routes', () => {
 
   it('refuses a body that is not a form with 415', async () => {
     const res = await call(PAGE_ROUTE, { body: JSON.stringify({ page: uniquePage(), num: 2 }), headers: { 'content-type': 'application/json' } });
-    expect(res.status).toBe(415);
-    expect(res.json.code).toBe('unsupported_media_type');
+    expectWorkerError(res, 415, 'unsupported_media_type');
   });
 
-  it('answers unknown paths with 404 JSON', async () => {
-    for (const path of ['/', '/v1/get_domain_backlinks', '/v1/get_page_backlinks/extra']) {
-      const res = await call(path, { form: { page: uniquePage(), num: 1 } });
-      expect(res.status).toBe(404);
-      expect(res.json.code).toBe('not_found');
+  it('answers unknown paths with 404 JSON, the owner\'s balance among them', async () => {
+    for (const [method, path] of [['POST', '/'], ['POST', '/v1/get_page_backlinks/extra'], ['GET', '/v1/account/credits'], ['POST', '/v1/account/credits']]) {
+      const res = await call(path, { method, form: method === 'POST' ? { page: uniquePage(), num: 1 } : undefined });
+      expectWorkerError(res, 404, 'not_found');
     }
   });
 
   it('answers wrong methods with 405 JSON and Allow', async () => {
     const get = await call(PAGE_ROUTE, { method: 'GET' });
-    expect(get.status).toBe(405);
-    expect(get.json.code).toBe('method_not_allowed');
+    expectWorkerError(get, 405, 'method_not_allowed');
     expect(get.headers.get('allow')).toBe('POST, OPTIONS');
     const post = await call('/health', { form: { page: uniquePage(), num: 1 } });
     expect(post.status).toBe(405);
-    expect(post.headers.get('allow')).toBe('GET');
+    expect(post.headers.get('allow')).toBe('GET, OPTIONS');
   });
 });
