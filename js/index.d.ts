@@ -15,7 +15,7 @@ export interface BacklinksClientOptions {
   maxRetries?: number;
 }
 
-/** Parameters of one lookup. Unknown fields are refused. */
+/** Parameters of one page lookup. Unknown fields are refused. */
 export interface BacklinksParams {
   /** The absolute http(s) URL of the page whose backlinks you want. */
   page: string;
@@ -23,6 +23,46 @@ export interface BacklinksParams {
   num: number;
   /** Aborts the call: before it is sent, while it runs, or while it waits to retry. */
   signal?: AbortSignal;
+}
+
+/** Parameters of one domain lookup. Unknown fields are refused. */
+export interface DomainBacklinksParams {
+  /**
+   * A bare host name such as `"example.com"` or `"blog.example.co.uk"`, sent
+   * exactly as given. A URL, a path, a port, `user@` or white space is
+   * refused (`invalid_argument`, `field: 'domain'`).
+   */
+  domain: string;
+  /** The most backlinks to return, a whole number from 1 to 10000; each costs credits. */
+  num: number;
+  /** Aborts the call: before it is sent, while it runs, or while it waits to retry. */
+  signal?: AbortSignal;
+}
+
+/** Parameters of `getCredits`. Unknown fields are refused. */
+export interface CreditsParams {
+  /** Aborts the call: before it is sent, while it runs, or while it waits to retry. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The four lookups, by the names `estimateCredits` and `lookupBody` take.
+ * `'unique'` is the former name of `'unique_page'` and stays accepted.
+ */
+export type BacklinksKind = 'page' | 'unique_page' | 'domain' | 'unique_domain' | 'unique';
+
+/** The kinds that look up a page (`{ page, num }`). */
+export type PageKind = 'page' | 'unique_page' | 'unique';
+
+/** The kinds that look up a whole domain (`{ domain, num }`). */
+export type DomainKind = 'domain' | 'unique_domain';
+
+/** What `lookupBody` resolves to: the checked answer as text, for a proxy to pass on. */
+export interface LookupBody {
+  /** The API's 2xx body exactly as received (the package checked it; never re-serialised). */
+  body: string;
+  /** The credits the answer says it consumed, read as `BacklinksResponse.credits_consumed` is. */
+  credits_consumed: number;
 }
 
 /** One backlink, with the API's own field names. Missing or null fields are `""`. */
@@ -39,14 +79,19 @@ export interface Backlink {
   url_target: string;
 }
 
-/** The API's answer. */
+/**
+ * The API's answer. Top-level fields beyond these three are passed through
+ * untouched (at run time they are there; name them by extending this type).
+ */
 export interface BacklinksResponse {
   /** The backlinks as the API returned them (it returns at most `num`). */
   data: Backlink[];
-  /** Credits the call consumed (0 when the API did not say). */
+  /** Credits the call consumed: a number, or a numeric string, as a number; otherwise 0. */
   credits_consumed: number;
-  /** Seconds the API took (0 when the API did not say). */
+  /** Seconds the API took: a number, or a numeric string, as a number; otherwise 0. */
   time_taken: number;
+  /** Set by this repository's Worker when the answer came from its cache (no credits charged). */
+  worker_cache?: 'HIT';
 }
 
 /** The stable codes of `KeywordsEverywhereError`. */
@@ -90,7 +135,7 @@ export class KeywordsEverywhereError extends Error {
   readonly retryAfter: number | undefined;
 }
 
-/** A client for the two backlinks endpoints. */
+/** A client for the four backlinks lookups and the balance. */
 export class BacklinksClient {
   /** Throws `KeywordsEverywhereError` (`invalid_argument`) when an option is wrong. */
   constructor(options?: BacklinksClientOptions);
@@ -98,6 +143,23 @@ export class BacklinksClient {
   getPageBacklinks(params: BacklinksParams): Promise<BacklinksResponse>;
   /** `POST /v1/get_unique_page_backlinks`: one per source domain, 5 credits per backlink. Never throws; rejects. */
   getUniquePageBacklinks(params: BacklinksParams): Promise<BacklinksResponse>;
+  /** `POST /v1/get_domain_backlinks`: the whole domain's backlinks, 1 credit per backlink returned. Never throws; rejects. */
+  getDomainBacklinks(params: DomainBacklinksParams): Promise<BacklinksResponse>;
+  /** `POST /v1/get_unique_domain_backlinks`: one per source domain, 5 credits per backlink. Never throws; rejects. */
+  getUniqueDomainBacklinks(params: DomainBacklinksParams): Promise<BacklinksResponse>;
+  /**
+   * `GET /v1/account/credits`: the account's balance in credits (the API
+   * answers `[95597755]`; anything else is `invalid_response`). Costs
+   * nothing. Never throws; rejects.
+   */
+  getCredits(params?: CreditsParams): Promise<number>;
+  /**
+   * For proxies: the lookup `kind` names, with the same checks, retries and
+   * errors as its method, resolving to the checked 2xx body as text (to
+   * answer with as it is) and the credits it says it consumed.
+   */
+  lookupBody(kind: PageKind, params: BacklinksParams): Promise<LookupBody>;
+  lookupBody(kind: DomainKind, params: DomainBacklinksParams): Promise<LookupBody>;
   /**
    * One lookup per target, at most `concurrency` in flight, never past
    * `maxCredits`. Rejects (`invalid_argument`, naming the field) only when the
@@ -110,8 +172,11 @@ export class BacklinksClient {
   [Symbol.dispose](): void;
 }
 
-/** Worst-case credits: `num` for `'page'`, `num * 5` for `'unique'`. Throws on a bad kind or num. */
-export function estimateCredits(kind: 'page' | 'unique', num: number): number;
+/**
+ * Worst-case credits: `num` for `'page'` and `'domain'`, `num * 5` for
+ * `'unique_page'` (or `'unique'`) and `'unique_domain'`. Throws on a bad kind or num.
+ */
+export function estimateCredits(kind: BacklinksKind, num: number): number;
 
 /** The four lookups, by the names `lookupMany` takes. */
 export type LookupKind = 'page' | 'unique_page' | 'domain' | 'unique_domain';

@@ -26,6 +26,8 @@ const TIMED_OUT = 2; // the timeout aborted it
 const FAILED = 3; // the network (or the runtime) failed: value is the reason
 const NOT_A_RESPONSE = 4; // fetch resolved to something that is not a Response
 const WAITED = 5; // a wait ended (at its timer or at the caller's abort)
+const ANSWERED_FINAL = 6; // as ANSWERED, but a non-2xx that said `x-should-retry: false`
+const REDIRECTED = 7; // a redirect whose status the runtime hides (a browser's opaque redirect)
 
 // The promise `begin()` returns, or a rejected one when it throws instead.
 function started(begin) {
@@ -143,12 +145,17 @@ function settle(call, dispatch, step, ended, status, retryAfter, value, size) {
   else if (outcome !== undefined) call.resolve(outcome);
 }
 
-// Sends `fetch(url, { method, headers, body, signal })` (`headers` is made
-// once per client; it may go as a Headers object, see `headersFor`),
-// aborted after `timeoutMs` or when the caller's `signal` (or undefined)
-// aborts, then reads the body; reports how it ended with one `dispatch`.
-// Never throws. With no `call` yet (the first attempt), it makes the call's
-// promise and returns it.
+// Sends `fetch(url, { method, headers, body, redirect: 'manual', signal })`
+// (`headers` is made once per client; it may go as a Headers object, see
+// `headersFor`; `body` is undefined for a GET), aborted after `timeoutMs` or
+// when the caller's `signal` (or undefined) aborts, then reads the body;
+// reports how it ended with one `dispatch`. Never throws. With no `call` yet
+// (the first attempt), it makes the call's promise and returns it.
+//
+// Redirects are not followed: following a 307 re-sends a POST that may be
+// charged again, and a redirect loop cost 63 requests. A 3xx is then an
+// answer like any other (Node, workerd); a browser hides it behind an
+// opaque redirect, reported as REDIRECTED.
 export function attempt(call, url, method, headers, body, timeoutMs, signal, dispatch, step) {
   if (call === undefined) {
     return new Promise((resolve, reject) => {
@@ -160,6 +167,7 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
   let sentSignal; // the signal fetch gets: AbortSignal.timeout's, or the controller's
   let status = 0;
   let retryAfter;
+  let answered = ANSWERED;
   let size = 0;
   let done = false;
   const onAbort = () => controller.abort();
@@ -176,11 +184,16 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
   const failed = (reason) => end(signal?.aborted ? ABORTED : timedOut() ? TIMED_OUT : FAILED, reason);
   const onResponse = (response) => {
     if (!(response instanceof Response)) return end(NOT_A_RESPONSE);
+    if (response.type === 'opaqueredirect') return end(REDIRECTED);
     status = response.status;
-    if (status < 200 || status > 299) retryAfter = response.headers.get('retry-after') ?? undefined;
+    if (status < 200 || status > 299) {
+      const headers = response.headers;
+      retryAfter = headers.get('retry-after') ?? undefined;
+      if (headers.get('x-should-retry')?.toLowerCase() === 'false') answered = ANSWERED_FINAL;
+    }
     started(() => (tuning.textBodies ? response.text() : response.arrayBuffer())).then((body) => {
       size = sizeOf(body);
-      end(ANSWERED, body);
+      end(answered, body);
     }, failed);
   };
   try {
@@ -199,7 +212,7 @@ export function attempt(call, url, method, headers, body, timeoutMs, signal, dis
     queueMicrotask(() => failed(error));
     return;
   }
-  const init = { method, headers: headersFor(headers), body, signal: sentSignal };
+  const init = { method, headers: headersFor(headers), body, signal: sentSignal, redirect: 'manual' };
   started(() => fetch(url, init)).then((response) => {
     try {
       onResponse(response);

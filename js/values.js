@@ -11,6 +11,8 @@
 const FIELDS = ['anchor_text', 'domain_source', 'domain_target', 'url_source', 'url_target'];
 
 const decoder = new TextDecoder();
+// The field a lookup's `target` number names (see `readObject`).
+const TARGETS = [undefined, 'page', 'domain'];
 const encoder = new TextEncoder();
 // Missing in browsers older than 2023: then every read takes the general way.
 const isWellFormed = String.prototype.isWellFormed;
@@ -35,7 +37,8 @@ let signalRead;
  * by Object.keys, then each value, in that order), so a getter runs once
  * and later changes cannot reach the call.
  *
- * When `pageCap` > 0 and the object is a lookup's usual `{ page, num }` (a
+ * When `pageCap` > 0 and the object is a lookup's usual `{ page, num }`, or
+ * `{ domain, num }` (the field `target` names: 1 page, 2 domain; a
  * well-formed string and a number; and maybe `signal`, undefined or an
  * AbortSignal), the page's UTF-8 goes to `pagePtr` in the wasm `memory` (at
  * most `pageCap` bytes), `num` to the f64 at `numPtr`, the signal to
@@ -45,7 +48,7 @@ let signalRead;
  * the names and values from `takeListed()`. Whether they are valid is
  * Rust's to say, either way. Never throws.
  */
-export function readObject(object, memory, pagePtr, pageCap, numPtr) {
+export function readObject(object, memory, pagePtr, pageCap, numPtr, target) {
   if (object === undefined) return UNDEFINED;
   if (typeof object !== 'object' || object === null) return NOT_AN_OBJECT;
   let names;
@@ -60,6 +63,7 @@ export function readObject(object, memory, pagePtr, pageCap, numPtr) {
   let signal;
   let signalState = 0;
   let others; // the values of other names, in order
+  const targetName = TARGETS[target];
   for (const name of names) {
     let value;
     try {
@@ -68,7 +72,7 @@ export function readObject(object, memory, pagePtr, pageCap, numPtr) {
       listed = [name];
       return GETTER_THREW;
     }
-    if (name === 'page') page = value;
+    if (name === targetName) page = value;
     else if (name === 'num') num = value;
     else if (name === 'signal') {
       signal = value;
@@ -102,7 +106,7 @@ export function readObject(object, memory, pagePtr, pageCap, numPtr) {
   listed = [];
   let other = 0;
   for (const name of names) {
-    listed.push(name, name === 'page' ? page : name === 'num' ? num : name === 'signal' ? signal : others[other++]);
+    listed.push(name, name === targetName ? page : name === 'num' ? num : name === 'signal' ? signal : others[other++]);
   }
   return LISTED;
 }
@@ -179,30 +183,70 @@ function utf8Length(text, from) {
   return bytes;
 }
 
-// `{ data, credits_consumed, time_taken }` from the checked body (a string,
-// or an ArrayBuffer of UTF-8): the host's JSON.parse makes the objects; then
-// the fields listed by the `fillLength` numbers at `fillPtr` in the wasm
-// `memory` (pairs of item index and field number) were missing or null and
-// become "". The scanner has checked both numbers are numbers, null or
-// absent. `null` should the body not parse after all; never throws.
+// The body, as text (a string stays as it is; an ArrayBuffer is decoded).
+function textOf(body) {
+  return typeof body === 'string' ? body : decoder.decode(body);
+}
+
+// The result of a lookup: the checked body (a string, or an ArrayBuffer of
+// UTF-8) as the host's JSON.parse makes it, every top-level field kept, with
+// what the Rust scanner read leniently set right: the fields listed by the
+// `fillLength` numbers at `fillPtr` in the wasm `memory` (pairs of item
+// index and field number) were missing or null and become "", or (field
+// number + 8) were a number or boolean and become its text; `data: null` is
+// an empty list; `credits_consumed` and `time_taken` are numbers (see
+// `number`). `null` should the body not parse after all; never throws.
 export function backlinksResult(body, memory, fillPtr, fillLength) {
   try {
-    const parsed = JSON.parse(typeof body === 'string' ? body : decoder.decode(body));
-    const data = parsed.data;
+    const parsed = JSON.parse(textOf(body));
+    const data = (parsed.data ??= []);
     if (fillLength > 0) {
       const fill = new Uint32Array(memory.buffer, fillPtr, fillLength);
-      for (let i = 0; i < fillLength; i += 2) data[fill[i]][FIELDS[fill[i + 1]]] = '';
+      for (let i = 0; i < fillLength; i += 2) {
+        const item = data[fill[i]];
+        const field = FIELDS[fill[i + 1] & 7];
+        item[field] = fill[i + 1] & 8 ? String(item[field]) : '';
+      }
     }
-    return {
-      data,
-      credits_consumed: number(parsed.credits_consumed),
-      time_taken: number(parsed.time_taken),
-    };
+    parsed.credits_consumed = number(parsed.credits_consumed);
+    parsed.time_taken = number(parsed.time_taken);
+    return parsed;
   } catch {
     return null;
   }
 }
 
+// `{ body, credits_consumed }` for `lookupBody`: the checked body as text,
+// and the credits read from `credits`, the JSON text of its
+// `credits_consumed` (undefined when it has none). `null` should that not
+// parse after all; never throws.
+export function bodyResult(body, credits) {
+  try {
+    return { body: textOf(body), credits_consumed: number(credits === undefined ? undefined : JSON.parse(credits)) };
+  } catch {
+    return null;
+  }
+}
+
+// The balance in a checked `[number]` body; `null` when it is not a finite
+// number after all (such as `[1e999]`); never throws.
+export function balanceResult(body) {
+  try {
+    const [balance] = JSON.parse(textOf(body));
+    return Number.isFinite(balance) ? balance : null;
+  } catch {
+    return null;
+  }
+}
+
+// A decimal number in a string, as a paid answer may write its numbers
+// ("2", "0.5", " 1e3 "); not hex, not empty.
+const NUMERIC = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+
+// `credits_consumed` or `time_taken` of a paid answer, read leniently: a
+// number, or a numeric string, as that number; a non-finite one, and
+// anything else (absent, null, another string, a boolean), as 0.
 function number(value) {
-  return typeof value === 'number' ? value : 0;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : 0;
+  return Number.isFinite(n) ? n : 0;
 }

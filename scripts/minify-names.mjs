@@ -58,7 +58,9 @@ for (const module of oldModules) {
     continue;
   }
   direct.add(module);
-  while (entry.test(glue)) replaceOrFail(entry, '', `module ${module}`);
+  // wasm-bindgen writes one entry (`import1`, `import2`...) per function
+  // the .wasm imports directly from the module, each the whole module.
+  replaceOrFail(new RegExp(entry.source, 'g'), '', `module ${module}`);
   const joined = map.imports
     .filter(([m]) => m === module)
     .map(([, name, short]) => `\n        ${short}: ${object}.${name},`)

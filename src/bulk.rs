@@ -27,7 +27,7 @@ use crate::budget::{Budget, Reservation};
 use crate::error::Error;
 use crate::params::{integer_in, not_of_type, Fields, Value, MAX_NUM};
 use crate::prelude::*;
-use crate::request::Endpoint;
+use crate::endpoint::Endpoint;
 
 /// Default `concurrency`.
 pub const DEFAULT_CONCURRENCY: u32 = 4;

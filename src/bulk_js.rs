@@ -10,7 +10,7 @@
 //! targets are settled here, inside `next`.
 
 use crate::bulk::{Action, Plan, Scheduler, Settled};
-use crate::client::{self, Client};
+use crate::client::{self, Ask, Client};
 use crate::error::Error;
 use crate::js_values::{read_options_listed, read_value};
 use crate::params::{Fields, Name, Query, Value};
@@ -112,7 +112,7 @@ impl BulkRun {
             }
         }
         let targets = targets.slice(0, targets.length());
-        let field = Name::Borrowed("page");
+        let field = Name::Borrowed(plan.endpoint.target().name());
         let queries: Vec<Option<Result<Query, Error>>> = (0..targets.length())
             .map(|i| {
                 let fields = Fields::new(vec![
@@ -189,7 +189,7 @@ impl BulkRun {
     /// Starts the lookup of the target at `index` (which `next` named).
     pub fn send(&mut self, index: u32) -> Promise {
         match self.queries.get_mut(index as usize).and_then(Option::take) {
-            Some(Ok(query)) => client::run(self.client.clone(), &query, self.signal.clone()),
+            Some(Ok(query)) => client::run(self.client.clone(), &query, Ask::Backlinks, self.signal.clone()),
             _ => {
                 Promise::reject(&Error::invalid("targets", "This target was sent already.").into())
             }

@@ -9,7 +9,9 @@
 use crate::prelude::*;
 use core::fmt;
 
-/// What the API said in an error answer (`{ "message": ..., "description": ... }`).
+/// What the API said in an error answer (`{ "message": ..., "description": ... }`),
+/// or a proxy in front of it (`{ "code": ..., "message": ... }`, as this
+/// repository's Worker answers).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ApiMessage {
     /// The HTTP status of the answer.
@@ -18,6 +20,9 @@ pub struct ApiMessage {
     pub message: Option<String>,
     /// The API's `description`, when the body had one.
     pub description: Option<String>,
+    /// A proxy's `code`, e.g. `"rate_limited"`, when the body had one: the
+    /// answer then came from a proxy, in its own words.
+    pub code: Option<String>,
 }
 
 /// Everything that can go wrong, one variant per case a caller can act on.
@@ -53,6 +58,13 @@ pub enum Error {
     ServerError(ApiMessage),
     /// Any other non-2xx status.
     HttpError(ApiMessage),
+    /// A redirect (3xx), which is never followed: following one re-sends a
+    /// request that may cost credits. Not retried.
+    Redirect {
+        /// The 3xx status; `None` where the runtime hides it (a browser's
+        /// opaque redirect), and the error is then a `network_error`.
+        status: Option<u16>,
+    },
     /// No response came (refused, reset, DNS, CORS) after the retries were spent.
     NetworkError {
         /// The runtime's own words, e.g. `"TypeError: fetch failed"`.
@@ -108,7 +120,8 @@ impl Error {
             Error::PaymentRequired(_) => "payment_required",
             Error::RateLimited { .. } => "rate_limited",
             Error::ServerError(_) => "server_error",
-            Error::HttpError(_) => "http_error",
+            Error::HttpError(_) | Error::Redirect { status: Some(_) } => "http_error",
+            Error::Redirect { status: None } => "network_error",
             Error::NetworkError { .. } => "network_error",
             Error::Timeout { .. } => "timeout",
             Error::Aborted => "aborted",
@@ -137,6 +150,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::InvalidResponse { status, .. } => Some(*status),
+            Error::Redirect { status } => *status,
             other => other.api().map(|api| api.status),
         }
     }
@@ -172,9 +186,20 @@ impl Error {
 
     /// What happened and what to do about it, in one or two sentences.
     pub fn message(&self) -> String {
-        let said = |api: &ApiMessage| match &api.message {
-            Some(m) => text!("the API answered ", api.status, " \"", m, "\""),
-            None => text!("the API answered HTTP ", api.status),
+        let said = |api: &ApiMessage| match (&api.code, &api.message) {
+            (Some(code), Some(m)) => {
+                text!(
+                    "the proxy answered ",
+                    api.status,
+                    " (",
+                    code,
+                    "): \"",
+                    m,
+                    "\""
+                )
+            }
+            (None, Some(m)) => text!("the API answered ", api.status, " \"", m, "\""),
+            _ => text!("the API answered HTTP ", api.status),
         };
         match self {
             Error::InvalidArgument { message, .. } | Error::NotSent { message, .. } => {
@@ -183,7 +208,7 @@ impl Error {
             Error::BadRequest(api) => text!(
                 "The request was refused as invalid: ",
                 said(api),
-                ". Check `page` (an absolute http(s) URL) and `num` (1 to 10000)."
+                ". Check `page` (an absolute http(s) URL) or `domain` (a bare host name), and `num` (1 to 10000)."
             ),
             Error::Unauthorized(api) => text!(
                 "The API key was refused: ",
@@ -230,6 +255,12 @@ impl Error {
                 said(api),
                 ". Check `baseUrl`: it must point at the API or at a proxy for it."
             ),
+            Error::Redirect { status: Some(status) } => text!(
+                "The server answered HTTP ",
+                status,
+                ", a redirect, which is not followed: following it would send the request again, and a lookup may be charged twice. Set `baseUrl` to the address it redirects to."
+            ),
+            Error::Redirect { status: None } => "The server answered with a redirect, which is not followed (the browser hides its status and where it leads): following it would send the request again, and a lookup may be charged twice. Set `baseUrl` to the API's or the proxy's own address.".into(),
             Error::NetworkError { detail, attempts } => text!(
                 "No response from the server after ",
                 attempts,
@@ -246,7 +277,7 @@ impl Error {
             Error::InvalidResponse { status, detail } => text!(
                 "The server answered HTTP ",
                 status,
-                " with a body that is not the documented backlinks JSON: ",
+                " with a body that is not the documented JSON answer: ",
                 detail,
                 ". Check `baseUrl`; if it is right, the API changed or a proxy altered the answer."
             ),
@@ -304,6 +335,7 @@ mod tests {
             status,
             message: Some(message.into()),
             description: description.map(Into::into),
+            code: None,
         }
     }
 
@@ -340,5 +372,31 @@ mod tests {
         };
         assert_eq!(e.retry_after(), Some(3.0));
         assert!(e.message().contains("Wait 3 s"), "{}", e.message());
+    }
+
+    #[test]
+    fn redirects_are_final() {
+        let shown = Error::Redirect { status: Some(307) };
+        assert_eq!((shown.code(), shown.status()), ("http_error", Some(307)));
+        assert!(shown.message().contains("HTTP 307"), "{}", shown.message());
+        let hidden = Error::Redirect { status: None };
+        assert_eq!((hidden.code(), hidden.status()), ("network_error", None));
+        assert!(!shown.is_retryable() && !hidden.is_retryable());
+    }
+
+    #[test]
+    fn a_proxy_message_is_quoted_once() {
+        let e = Error::ServerError(ApiMessage {
+            status: 503,
+            message: Some("The upstream API failed.".into()),
+            description: None,
+            code: Some("upstream_error".into()),
+        });
+        let m = e.message();
+        assert!(
+            m.contains("the proxy answered 503 (upstream_error): \"The upstream API failed.\""),
+            "{m}"
+        );
+        assert_eq!(m.matches("The upstream API failed.").count(), 1);
     }
 }

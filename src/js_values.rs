@@ -1,6 +1,7 @@
 //! Reading JS arguments into the pure [`Fields`], and building the JS result
 //! from a checked body. The only places that look inside JS objects.
 
+use crate::endpoint::Target;
 use crate::error::Error;
 use crate::json::BacklinksShape;
 use crate::params::{Fields, Name, Value};
@@ -32,9 +33,10 @@ extern "C" {
 // large string, 3-4.5% of a num=10000 call, where Node's saves time.
 #[wasm_bindgen(module = "/js/values.js")]
 extern "C" {
-    /// Reads each own property of `object` once. A simple lookup's page
-    /// goes to `page` (UTF-8, at most `page_cap` bytes) and its num to
-    /// `num`; returns a [`Read`] code (see `readObject`).
+    /// Reads each own property of `object` once. A simple lookup's page or
+    /// domain (the field `target` names: 1 `page`, 2 `domain`) goes to
+    /// `page` (UTF-8, at most `page_cap` bytes) and its num to `num`;
+    /// returns a [`Read`] code (see `readObject`).
     #[wasm_bindgen(js_name = readObject)]
     fn read_object(
         object: &JsValue,
@@ -42,6 +44,7 @@ extern "C" {
         page: *mut u8,
         page_cap: u32,
         num: *mut f64,
+        target: u32,
     ) -> i32;
     /// The last read's `[name, value, ...]`, or `[name]` of the getter that threw.
     #[wasm_bindgen(js_name = takeListed)]
@@ -68,6 +71,15 @@ extern "C" {
     /// almost always empty.)
     #[wasm_bindgen(js_name = backlinksResult)]
     fn result_of(body: &JsValue, memory: &JsValue, fill: *const u32, fill_len: u32) -> JsValue;
+    /// `{ body, credits_consumed }`: the body as text, and the credits read
+    /// from `credits` (the JSON text of its `credits_consumed`, if any).
+    /// `null` when the body is not text after all; never throws.
+    #[wasm_bindgen(js_name = bodyResult)]
+    fn body_of(body: &JsValue, credits: Option<&str>) -> JsValue;
+    /// The number in a checked `[number]` body; `null` when it is not a
+    /// finite number after all; never throws.
+    #[wasm_bindgen(js_name = balanceResult)]
+    fn balance_of(body: &JsValue) -> JsValue;
 }
 
 // Why a lookup's params are read in one call: read through bindings
@@ -79,8 +91,8 @@ extern "C" {
 
 /// How `readObject` in js/values.js read an object: its return value.
 enum Read {
-    /// A lookup's `{ page, num }`, maybe with `signal`: the page's UTF-8
-    /// length in the buffer, and the signal.
+    /// A lookup's `{ page, num }` (or `{ domain, num }`), maybe with
+    /// `signal`: the page's UTF-8 length in the buffer, and the signal.
     Lookup { page_len: usize, signal: Value },
     /// Anything else: the names and values are in `take_listed()`.
     Listed,
@@ -122,18 +134,29 @@ impl Read {
 const PAGE_CAP: usize = 2048;
 
 /// Reads a lookup's params into [`Fields`], and keeps its `signal` when
-/// that is an `AbortSignal`: the usual `{ page, num }` (maybe with `signal`)
-/// in one call across, anything else as [`read_options`] does.
+/// that is an `AbortSignal`: the usual `{ page, num }` or `{ domain, num }`
+/// (as `target` says; maybe with `signal`) in one call across, anything
+/// else as [`read_options`] does.
 pub fn read_params(
     value: &JsValue,
     memory: &JsValue,
+    target: Target,
 ) -> Result<(Fields, Option<AbortSignal>), Error> {
-    read_fields(value, memory, "params", PAGE_CAP)
+    read_fields(value, memory, "params", Some(target))
+}
+
+/// Reads the params of a call that is no lookup (`getCredits`) into
+/// [`Fields`], keeping its `signal` as [`read_params`] does.
+pub fn read_other_params(
+    value: &JsValue,
+    memory: &JsValue,
+) -> Result<(Fields, Option<AbortSignal>), Error> {
+    read_fields(value, memory, "params", None)
 }
 
 /// Reads an options object into [`Fields`].
 pub fn read_options(value: &JsValue) -> Result<Fields, Error> {
-    read_fields(value, &wasm_bindgen::memory(), "options", 0).map(|(fields, _)| fields)
+    read_fields(value, &wasm_bindgen::memory(), "options", None).map(|(fields, _)| fields)
 }
 
 /// Reads an options object into [`Fields`], and also answers its names and
@@ -148,6 +171,7 @@ pub fn read_options_listed(value: &JsValue) -> Result<(Fields, Array), Error> {
         core::ptr::null_mut(),
         0,
         &mut num,
+        0,
     );
     match Read::from_js(code) {
         Read::Listed => {
@@ -156,23 +180,35 @@ pub fn read_options_listed(value: &JsValue) -> Result<(Fields, Array), Error> {
             Ok((fields, listed))
         }
         Read::Undefined => Ok((Fields::default(), Array::new())),
-        failed => Err(unreadable(failed, value, "options")),
+        failed => Err(unreadable(failed, value, "options", None)),
     }
 }
 
 /// Reads `value` with js/values.js `readObject`, which reads each property
-/// exactly once, and in one call when `page_cap > 0` and it is a lookup's.
+/// exactly once, and in one call when it is a lookup's (of `target`).
 /// `undefined` is an empty object; anything else that is not a plain object
 /// is an error naming `what`.
 fn read_fields(
     value: &JsValue,
     memory: &JsValue,
     what: &'static str,
-    page_cap: usize,
+    target: Option<Target>,
 ) -> Result<(Fields, Option<AbortSignal>), Error> {
+    let (page_cap, target_code) = match target {
+        None => (0, 0),
+        Some(Target::Page) => (PAGE_CAP, 1),
+        Some(Target::Domain) => (PAGE_CAP, 2),
+    };
     let mut page: Vec<u8> = Vec::with_capacity(page_cap);
     let mut num = 0.0;
-    let code = read_object(value, memory, page.as_mut_ptr(), page_cap as u32, &mut num);
+    let code = read_object(
+        value,
+        memory,
+        page.as_mut_ptr(),
+        page_cap as u32,
+        &mut num,
+        target_code,
+    );
     match Read::from_js(code) {
         Read::Lookup { page_len, signal } => {
             // SAFETY: readObject wrote `page_len` bytes (TextEncoder's
@@ -183,7 +219,8 @@ fn read_fields(
             // cannot fail, and would be refused if it did.
             let page = String::from_utf8(page).map_or(Value::BrokenString, Value::String);
             let mut entries = Vec::with_capacity(3);
-            entries.push((Name::Borrowed("page"), page));
+            let name = target.map_or("page", Target::name);
+            entries.push((Name::Borrowed(name), page));
             entries.push((Name::Borrowed("num"), Value::Number(num)));
             let kept = matches!(signal, Value::Signal { .. }).then(take_signal);
             if signal != Value::Undefined {
@@ -193,7 +230,7 @@ fn read_fields(
         }
         Read::Listed => Ok(read_listed(&take_listed())),
         Read::Undefined => Ok((Fields::default(), None)),
-        failed => Err(unreadable(failed, value, what)),
+        failed => Err(unreadable(failed, value, what, target)),
     }
 }
 
@@ -202,7 +239,7 @@ fn read_fields(
 /// compiles none of this.
 #[cold]
 #[inline(never)]
-fn unreadable(read: Read, value: &JsValue, what: &'static str) -> Error {
+fn unreadable(read: Read, value: &JsValue, what: &'static str, target: Option<Target>) -> Error {
     match read {
         Read::ListingThrew => Error::invalid(
             what,
@@ -222,10 +259,11 @@ fn unreadable(read: Read, value: &JsValue, what: &'static str) -> Error {
                 "The ",
                 what,
                 " must be an object such as ",
-                if what == "options" {
-                    "{ apiKey: \"...\" }"
-                } else {
-                    "{ page: \"https://example.com/\", num: 10 }"
+                match (what, target) {
+                    ("options", _) => "{ apiKey: \"...\" }",
+                    (_, Some(Target::Page)) => "{ page: \"https://example.com/\", num: 10 }",
+                    (_, Some(Target::Domain)) => "{ domain: \"example.com\", num: 10 }",
+                    (_, None) => "{ signal } or left out",
                 },
                 "; got ",
                 type_name(value),
@@ -342,12 +380,47 @@ pub fn backlinks_result(
         .iter()
         .flat_map(|&(item, field)| [item, u32::from(field)])
         .collect();
-    let result = result_of(body, memory, fill.as_ptr(), fill.len() as u32);
+    not_null(
+        status,
+        result_of(body, memory, fill.as_ptr(), fill.len() as u32),
+    )
+}
+
+/// Builds `{ body, credits_consumed }` from a body that
+/// [`crate::json::scan_backlinks`] has checked (`bytes` are its UTF-8): the
+/// body as text, exactly as it came, and the credits it says it consumed.
+pub fn body_result(
+    status: u16,
+    body: &JsValue,
+    bytes: &[u8],
+    shape: &BacklinksShape,
+) -> Result<JsValue, Error> {
+    let credits = shape
+        .credits
+        .and_then(|(start, end)| bytes.get(start as usize..end as usize))
+        .and_then(|token| core::str::from_utf8(token).ok());
+    not_null(status, body_of(body, credits))
+}
+
+/// The balance in a body that [`crate::json::scan_balance`] has checked.
+pub fn balance_result(status: u16, body: &JsValue) -> Result<JsValue, Error> {
+    not_null(status, balance_of(body))
+}
+
+/// `result`, or the error for a body the host's JSON.parse refused after all.
+fn not_null(status: u16, result: JsValue) -> Result<JsValue, Error> {
     if result.is_null() {
-        return Err(Error::InvalidResponse {
-            status,
-            detail: "the body is not valid JSON".into(),
-        });
+        return Err(not_json(status));
     }
     Ok(result)
+}
+
+/// The error for a body the host's JSON.parse refused after all.
+#[cold]
+#[inline(never)]
+fn not_json(status: u16) -> Error {
+    Error::InvalidResponse {
+        status,
+        detail: "the body is not valid JSON, or its balance is not a finite number".into(),
+    }
 }

@@ -2,11 +2,18 @@
 //! answers with, and for its small error bodies.
 //!
 //! [`scan_backlinks`] checks a whole success body in one pass without building
-//! anything: it proves the body is JSON, that `data` is an array of objects
-//! whose five documented fields are strings (or null, or missing), and that
-//! `credits_consumed` and `time_taken` are numbers (or null, or missing). The
-//! host's `JSON.parse` then builds the JS objects, which it does faster than
-//! any wasm code can; this module tells it which fields to fill with `""`.
+//! anything: it proves the body is JSON, and that `data` is an array of
+//! objects (or null: no backlinks). It reads a paid answer leniently (it has
+//! cost credits already): each of the five documented fields may be a
+//! string, null, missing, a number or a boolean (read as its text), and
+//! `credits_consumed` and `time_taken` may be anything (the JS half reads a
+//! number, or a numeric string, as a number, and anything else as 0). It
+//! stays strict about what is not such an answer at all. The host's
+//! `JSON.parse` then builds the JS objects, which it does faster than any
+//! wasm code can; this module tells it which fields to fill in.
+//!
+//! [`scan_balance`] checks the balance's body: a one-element array holding a
+//! number.
 //!
 //! Nothing here recurses on the input: deep nesting is walked with a heap
 //! stack and refused past [`MAX_DEPTH`], so no body can overflow the stack.
@@ -72,10 +79,19 @@ pub const MAX_DEPTH: usize = 512;
 pub struct BacklinksShape {
     /// How many backlinks `data` holds.
     pub items: u32,
-    /// `(item index, index into BACKLINK_FIELDS)` of each field that is
-    /// missing or null and must be set to `""`.
+    /// `(item index, field)` of each documented field that is not a string:
+    /// `field` is an index into [`BACKLINK_FIELDS`] for one missing or null,
+    /// to be set to `""`, or that plus [`AS_TEXT`] for a number or boolean,
+    /// to be replaced by its text.
     pub fill: Vec<(u32, u8)>,
+    /// Where the value of the last `credits_consumed` is in the body: its
+    /// byte range, quotes included, when it is there.
+    pub credits: Option<(u32, u32)>,
 }
+
+/// Added to a field's index in [`BacklinksShape::fill`]: a number or
+/// boolean, to be read as its text.
+pub const AS_TEXT: u8 = 8;
 
 /// Why a body is not the documented shape, in words for an error message.
 pub type ShapeError = String;
@@ -88,28 +104,95 @@ pub fn scan_backlinks(body: &[u8]) -> Result<BacklinksShape, ShapeError> {
         return Err(r.not_an_object());
     }
     let mut shape = None;
+    let mut credits = None;
+    // Whether `data` is null, and whether the body has a field that an
+    // error answer has: both together make an error answer.
+    let mut data_null = false;
+    let mut says_error = false;
     r.object(|r, key| {
         if r.key_is(&key, "data") {
-            shape = Some(r.data()?);
-        } else if r.key_is(&key, "credits_consumed") || r.key_is(&key, "time_taken") {
-            let name = if r.key_is(&key, "time_taken") {
-                "time_taken"
+            data_null = r.peek() == Some(b'n');
+            shape = Some(if data_null {
+                r.literal(b"null")?;
+                BacklinksShape::default()
             } else {
-                "credits_consumed"
-            };
-            match r.peek() {
-                Some(b'-' | b'0'..=b'9') => r.number()?,
-                Some(b'n') => r.literal(b"null")?,
-                Some(b) => return Err(text!("`", name, "` is ", kind_name(b), ", not a number")),
-                None => return Err(r.early_end()),
-            }
+                r.data()?
+            });
         } else {
+            let start = r.i;
             r.skip_value()?;
+            if r.key_is(&key, "credits_consumed") {
+                credits = Some((start as u32, r.i as u32));
+            } else if r.key_is(&key, "message") || r.key_is(&key, "error") {
+                says_error = true;
+            }
         }
         Ok(())
     })?;
     r.end()?;
-    shape.ok_or_else(|| "it has no `data` field".into())
+    match shape {
+        Some(shape) if !(data_null && says_error) => Ok(BacklinksShape { credits, ..shape }),
+        _ => Err(not_backlinks(body, shape.is_some())),
+    }
+}
+
+/// Why a JSON object is no backlinks answer: it has no `data`, or a null
+/// one beside an error's `message` or `error`.
+#[cold]
+#[inline(never)]
+fn not_backlinks(body: &[u8], has_data: bool) -> ShapeError {
+    let [message, _, _, error] = error_fields(body);
+    match message.or(error) {
+        Some(said) => text!(
+            "it is an error answer, not backlinks: it says ",
+            quote(&said)
+        ),
+        None if has_data => "it is an error answer, not backlinks".into(),
+        None => "it has no `data` field".into(),
+    }
+}
+
+/// The string fields `message`, `description`, `code` and `error` of an
+/// error answer (see [`object_strings`]); all `None` when it is no JSON
+/// object. One function for every error body, so its code is there once.
+#[inline(never)]
+pub fn error_fields(body: &[u8]) -> [Option<String>; 4] {
+    object_strings(body, ["message", "description", "code", "error"]).unwrap_or_default()
+}
+
+/// Checks the balance's body, a one-element array holding a number such as
+/// `[95597755]`.
+pub fn scan_balance(body: &[u8]) -> Result<(), ShapeError> {
+    let mut r = Reader::new(body);
+    r.ws();
+    let checked = r
+        .expect(b'[', "'['")
+        .and_then(|()| {
+            r.ws();
+            r.number()
+        })
+        .and_then(|()| {
+            r.ws();
+            r.expect(b']', "']'")
+        })
+        .and_then(|()| r.end());
+    checked.map_err(|_| not_a_balance(body))
+}
+
+/// Why a body is not `[<number>]`.
+#[cold]
+#[inline(never)]
+fn not_a_balance(body: &[u8]) -> ShapeError {
+    let mut r = Reader::new(body);
+    r.ws();
+    match r.peek() {
+        Some(b'[') => text!(
+            "it is not a one-element array holding the balance as a number (",
+            r.excerpt(),
+            ")"
+        ),
+        _ => r.not_an_object_or("a one-element array holding the balance"),
+    }
 }
 
 /// The top-level string fields `names` of a JSON object body (an API error
@@ -120,22 +203,28 @@ pub fn object_strings<const N: usize>(
     names: [&str; N],
 ) -> Option<[Option<String>; N]> {
     let mut out: [Option<String>; N] = core::array::from_fn(|_| None);
+    read_strings(body, &names, &mut out).then_some(out)
+}
+
+/// [`object_strings`]' work, once for every `N`: fills `out[i]` with the
+/// string field `names[i]`; false when the body is not a JSON object.
+#[inline(never)]
+fn read_strings(body: &[u8], names: &[&str], out: &mut [Option<String>]) -> bool {
     let mut r = Reader::new(body);
     r.ws();
     if r.peek() != Some(b'{') {
-        return None;
+        return false;
     }
     r.object(|r, key| {
         let slot = names.iter().position(|n| r.key_is(&key, n));
-        match (slot, r.peek()) {
-            (Some(i), Some(b'"')) => out[i] = Some(r.string()?.decode().into_owned()),
+        match (slot.and_then(|i| out.get_mut(i)), r.peek()) {
+            (Some(slot), Some(b'"')) => *slot = Some(r.string()?.decode().into_owned()),
             _ => r.skip_value()?,
         }
         Ok(())
     })
-    .ok()?;
-    r.end().ok()?;
-    Some(out)
+    .is_ok()
+        && r.end().is_ok()
 }
 
 /// The JSON kind a value starting with byte `b` has, for messages.
@@ -149,6 +238,22 @@ fn kind_name(b: u8) -> &'static str {
         b'-' | b'0'..=b'9' => "a number",
         _ => "not valid JSON",
     }
+}
+
+/// Why field `f` of item `item` cannot be read as text: it is an object or
+/// an array.
+#[cold]
+#[inline(never)]
+fn not_text(item: u32, f: usize, b: u8) -> ShapeError {
+    text!(
+        "`data[",
+        item,
+        "].",
+        BACKLINK_FIELDS.get(f).copied().unwrap_or("?"),
+        "` is ",
+        kind_name(b),
+        ", not text"
+    )
 }
 
 /// A string token: the raw bytes between the quotes.
@@ -254,16 +359,23 @@ impl<'a> Reader<'a> {
     }
 
     /// Why a body whose first value starts here is not a JSON object.
+    fn not_an_object(&self) -> ShapeError {
+        self.not_an_object_or("a JSON object")
+    }
+
+    /// Why a body whose first value starts here is not `wanted`.
     #[cold]
     #[inline(never)]
-    fn not_an_object(&self) -> ShapeError {
+    fn not_an_object_or(&self, wanted: &str) -> ShapeError {
         match self.peek() {
             None => "the body is empty".into(),
             Some(b'<') => text!("the body looks like HTML, not JSON (", self.excerpt(), ")"),
             Some(b) => text!(
                 "the body is ",
                 kind_name(b),
-                ", not a JSON object (",
+                ", not ",
+                wanted,
+                " (",
                 self.excerpt(),
                 ")"
             ),
@@ -623,36 +735,31 @@ impl<'a> Reader<'a> {
                 return Ok(());
             }
             r.i = start;
-            // Per field: was its last occurrence a string?
-            let mut is_string = [false; 5];
+            // Per field, what its last occurrence was: a string (0),
+            // missing or null (FILL), a number or boolean (FILL + AS_TEXT).
+            const FILL: u8 = 1;
+            let mut state = [FILL; 5];
             r.object(|r, key| {
                 let slot = BACKLINK_FIELDS.iter().position(|f| r.key_is(&key, f));
-                match (slot, r.peek()) {
-                    (Some(f), Some(b'"')) => {
-                        r.string()?;
-                        is_string[f] = true;
-                    }
-                    (Some(f), Some(b'n')) => {
-                        r.literal(b"null")?;
-                        is_string[f] = false;
-                    }
-                    (Some(f), Some(b)) => {
-                        return Err(text!(
-                            "`data[",
-                            item,
-                            "].",
-                            BACKLINK_FIELDS[f],
-                            "` is ",
-                            kind_name(b),
-                            ", not a string"
-                        ))
-                    }
-                    _ => r.skip_value()?,
+                let (Some(f), Some(b)) = (slot, r.peek()) else {
+                    return r.skip_value();
+                };
+                let now = match b {
+                    b'"' => 0,
+                    b'n' => FILL,
+                    b'-' | b'0'..=b'9' | b't' | b'f' => FILL + AS_TEXT,
+                    _ => return Err(not_text(item, f, b)),
+                };
+                r.skip_value()?;
+                if let Some(slot) = state.get_mut(f) {
+                    *slot = now;
                 }
                 Ok(())
             })?;
-            for (f, _) in is_string.iter().enumerate().filter(|(_, s)| !**s) {
-                shape.fill.push((item, f as u8));
+            for (f, now) in state.into_iter().enumerate() {
+                if now != 0 {
+                    shape.fill.push((item, f as u8 + (now - FILL)));
+                }
             }
             shape.items += 1;
             Ok(())
@@ -744,7 +851,7 @@ mod tests {
             ok(&body(&canonical)),
             BacklinksShape {
                 items: 2,
-                fill: vec![]
+                ..Default::default()
             }
         );
         let pretty = canonical
@@ -755,7 +862,7 @@ mod tests {
             ok(&body(&pretty)),
             BacklinksShape {
                 items: 2,
-                fill: vec![]
+                ..Default::default()
             }
         );
         // Not the API's form: the general walk decides, with the same results.
@@ -768,15 +875,25 @@ mod tests {
             ok(&body(&extra)),
             BacklinksShape {
                 items: 2,
-                fill: vec![]
+                ..Default::default()
             }
         );
         let escaped_key = canonical.replace("url_source", "url\\u005fsource");
         assert_eq!(ok(&body(&escaped_key)).fill, vec![]);
-        let number = fields(["\"a\"", "\"b\"", "7", "\"d\"", "\"e\""]);
+        let number = fields(["\"a\"", "\"b\"", "7", "\"d\"", "true"]);
         assert_eq!(
-            err(&body(&number)),
-            "`data[0].domain_target` is a number, not a string"
+            ok(&body(&number)).fill,
+            vec![
+                (0, 2 + AS_TEXT),
+                (0, 4 + AS_TEXT),
+                (1, 2 + AS_TEXT),
+                (1, 4 + AS_TEXT)
+            ]
+        );
+        let object = fields(["\"a\"", "\"b\"", "{}", "\"d\"", "\"e\""]);
+        assert_eq!(
+            err(&body(&object)),
+            "`data[0].domain_target` is an object, not text"
         );
         let control = fields(["\"a\"", "\"b\"", "\"c\"", "\"d\u{1}\"", "\"e\""]);
         let at = body(&control).find('\u{1}').unwrap();
@@ -791,11 +908,13 @@ mod tests {
     #[test]
     fn documented_shape() {
         let body = format!(r#"{{"data":[{FULL},{FULL}],"credits_consumed":2,"time_taken":0.98}}"#);
+        let at = body.find(r#":2,"#).unwrap() as u32 + 1;
         assert_eq!(
             ok(&body),
             BacklinksShape {
                 items: 2,
-                fill: vec![]
+                fill: vec![],
+                credits: Some((at, at + 1)),
             }
         );
         assert_eq!(ok(r#" {"data":[]} "#).items, 0);
@@ -842,7 +961,7 @@ mod tests {
             ok(&body),
             BacklinksShape {
                 items: 1,
-                fill: vec![]
+                ..Default::default()
             }
         );
     }
@@ -856,9 +975,63 @@ mod tests {
             s,
             BacklinksShape {
                 items: 1,
-                fill: vec![]
+                ..Default::default()
             }
         );
+    }
+
+    #[test]
+    fn paid_answers_are_read_leniently() {
+        // data: null is no backlinks; the numbers may be anything.
+        assert_eq!(ok(r#"{"data":null}"#), BacklinksShape::default());
+        for tail in [
+            r#""credits_consumed":"2","time_taken":"0.5""#,
+            r#""credits_consumed":true,"time_taken":{"s":1}"#,
+            r#""credits_consumed":1e999,"time_taken":-1e999"#,
+            r#""credits_consumed":null,"time_taken":[]"#,
+        ] {
+            let body = format!(r#"{{"data":[{FULL}],{tail}}}"#);
+            let shape = ok(&body);
+            assert_eq!(shape.items, 1);
+            let (a, b) = shape.credits.unwrap();
+            let token = &body[a as usize..b as usize];
+            assert!(
+                tail.starts_with(&format!(r#""credits_consumed":{token},"#)),
+                "{token}"
+            );
+        }
+        assert_eq!(ok(r#"{"data":[]}"#).credits, None);
+        // An empty list beside a message is still an answer.
+        assert_eq!(ok(r#"{"data":[],"message":"none found"}"#).items, 0);
+        // The last credits_consumed counts, as in JSON.parse.
+        let body = r#"{"credits_consumed":1,"data":[],"credits_consumed": "3" }"#;
+        let (a, b) = ok(body).credits.unwrap();
+        assert_eq!(&body[a as usize..b as usize], r#""3""#);
+    }
+
+    #[test]
+    fn balances() {
+        for body in ["[95597755]", " [ 0 ] ", "[-5]", "[1.5e3]"] {
+            assert_eq!(scan_balance(body.as_bytes()), Ok(()), "{body}");
+        }
+        for (body, says) in [
+            ("", "empty"),
+            ("<html>", "HTML"),
+            ("95597755", "a number, not a one-element array"),
+            (r#"{"credits":5}"#, "an object, not a one-element array"),
+            ("[]", "not a one-element array"),
+            ("[1,2]", "not a one-element array"),
+            (
+                r#"["5"]"#,
+                "not a one-element array holding the balance as a number",
+            ),
+            ("[null]", "as a number"),
+            ("[5", "starts with \"[5\""),
+            ("[5] x", "not a one-element array"),
+        ] {
+            let e = scan_balance(body.as_bytes()).expect_err(body);
+            assert!(e.contains(says), "{body:?}: {e}");
+        }
     }
 
     #[test]
@@ -871,24 +1044,24 @@ mod tests {
             ("\"x\"", "a string, not"),
             ("{}", "no `data`"),
             (r#"{"data":{}}"#, "`data` is an object, not an array"),
-            (r#"{"data":null}"#, "`data` is null"),
+            (r#"{"data":"x"}"#, "`data` is a string, not an array"),
             (r#"{"data":[1]}"#, "`data[0]` is a number, not an object"),
             (r#"{"data":[{},"x"]}"#, "`data[1]` is a string"),
             (
-                r#"{"data":[{"anchor_text":5}]}"#,
-                "`data[0].anchor_text` is a number",
-            ),
-            (
                 r#"{"data":[{"url_source":["x"]}]}"#,
-                "`data[0].url_source` is an array",
+                "`data[0].url_source` is an array, not text",
             ),
             (
-                r#"{"data":[],"credits_consumed":"5"}"#,
-                "`credits_consumed` is a string",
+                r#"{"message":"402 Insufficient Credits","description":"d"}"#,
+                r#"an error answer, not backlinks: it says "402 Insufficient Credits""#,
             ),
             (
-                r#"{"data":[],"time_taken":true}"#,
-                "`time_taken` is a boolean",
+                r#"{"data":null,"error":"quota"}"#,
+                r#"an error answer, not backlinks: it says "quota""#,
+            ),
+            (
+                r#"{"data":null,"message":7}"#,
+                "an error answer, not backlinks",
             ),
         ] {
             let e = err(body);

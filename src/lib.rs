@@ -7,10 +7,11 @@
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`params`] | options and parameters (as named [`params::Value`]s) checked into types that can only hold valid values |
-//! | [`url`] | the checks of absolute `http:`/`https:` URLs, without a URL library |
-//! | [`request`] | a checked query turned into the exact request the API documents: method, URL, headers, form body; the credits estimate |
-//! | [`json`] | the strict one-pass JSON scanner for the answer's shape and for error bodies (its grammar is in its docs) |
+//! | [`endpoint`] | the one place that knows the four lookups (path, method, form field `page`/`domain`, price per backlink, kind name) and the balance's path |
+//! | [`params`] | options and parameters (as named [`params::Value`]s) checked into types that can only hold valid values; the credits estimate |
+//! | [`url`] | the checks of absolute `http:`/`https:` URLs and of bare host names, without a URL library |
+//! | [`request`] | a checked query turned into the exact request the API documents: method, URL, headers, form body; the balance's GET |
+//! | [`json`] | the one-pass JSON scanner (strict JSON; lenient about a paid answer's form) for the answer's shape, the balance and error bodies (its grammar is in its docs) |
 //! | [`response`] | an HTTP status and body turned into a checked shape or the [`error::Error`] a caller can act on |
 //! | [`retry`] | when to try again and how long to wait: backoff with jitter, `Retry-After` |
 //! | [`error`] | the one error enum, its codes and messages, and its single conversion to the JS error |
@@ -25,7 +26,7 @@
 //! |---|---|
 //! | `transport` | the only module that touches the runtime: fetch, the timeout's `AbortController`, timers, with its JS half `js/transport.js` |
 //! | `js_values` | reading JS arguments into [`params::Fields`]; building the JS result (JS half `js/values.js`) |
-//! | `client` | one call with its retries: a state machine over attempts and waits |
+//! | `client` | one call (a lookup, `lookupBody`, the balance) with its retries: a state machine over attempts and waits |
 //! | `bulk_js` | the bulk run `js/bulk.js` drives (JS half `js/bulk.js`); `summarize`'s rows in and object out |
 //! | this file | the `#[wasm_bindgen]` exports, and the no-std allocator (`dlmalloc`) and panic handler |
 //!
@@ -48,6 +49,7 @@ mod prelude {
 pub mod words;
 pub mod budget;
 pub mod bulk;
+pub mod endpoint;
 pub mod error;
 pub mod json;
 pub mod params;
@@ -62,17 +64,16 @@ mod client;
 mod js_values;
 mod transport;
 
-use crate::error::Error;
+use crate::client::Ask;
+use crate::endpoint::Endpoint;
 use crate::params::{ClientConfig, Query};
-use crate::prelude::*;
-use crate::request::Endpoint;
 use alloc::rc::Rc;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-/// A client for the two backlinks endpoints. Construction checks every
-/// option and throws a `KeywordsEverywhereError` (`invalid_argument`) when
-/// one is wrong.
+/// A client for the four backlinks lookups and the balance. Construction
+/// checks every option and throws a `KeywordsEverywhereError`
+/// (`invalid_argument`) when one is wrong.
 #[wasm_bindgen]
 pub struct BacklinksClient {
     client: Rc<client::Client>,
@@ -93,14 +94,51 @@ impl BacklinksClient {
     /// `POST {baseUrl}/v1/get_page_backlinks`: 1 credit per backlink returned.
     #[wasm_bindgen(js_name = getPageBacklinks)]
     pub fn get_page_backlinks(&self, params: JsValue) -> Promise {
-        self.lookup(Endpoint::Page, params)
+        self.lookup(Endpoint::Page, Ask::Backlinks, params)
     }
 
     /// `POST {baseUrl}/v1/get_unique_page_backlinks`: one backlink per source
     /// domain, 5 credits per backlink returned.
     #[wasm_bindgen(js_name = getUniquePageBacklinks)]
     pub fn get_unique_page_backlinks(&self, params: JsValue) -> Promise {
-        self.lookup(Endpoint::Unique, params)
+        self.lookup(Endpoint::UniquePage, Ask::Backlinks, params)
+    }
+
+    /// `POST {baseUrl}/v1/get_domain_backlinks` with `{ domain, num }`: 1
+    /// credit per backlink returned.
+    #[wasm_bindgen(js_name = getDomainBacklinks)]
+    pub fn get_domain_backlinks(&self, params: JsValue) -> Promise {
+        self.lookup(Endpoint::Domain, Ask::Backlinks, params)
+    }
+
+    /// `POST {baseUrl}/v1/get_unique_domain_backlinks` with `{ domain, num }`:
+    /// one backlink per source domain, 5 credits per backlink returned.
+    #[wasm_bindgen(js_name = getUniqueDomainBacklinks)]
+    pub fn get_unique_domain_backlinks(&self, params: JsValue) -> Promise {
+        self.lookup(Endpoint::UniqueDomain, Ask::Backlinks, params)
+    }
+
+    /// `GET {baseUrl}/v1/account/credits`: resolves to the balance, a number.
+    #[wasm_bindgen(js_name = getCredits)]
+    pub fn get_credits(&self, params: JsValue) -> Promise {
+        let checked = js_values::read_other_params(&params, &self.client.memory)
+            .and_then(|(fields, signal)| params::credits_params(&fields).map(|()| signal));
+        match checked {
+            Ok(signal) => client::run_balance(self.client.clone(), signal),
+            Err(error) => Promise::reject(&error.into()),
+        }
+    }
+
+    /// For proxies: the lookup `kind` names (as `estimateCredits` takes it),
+    /// with the same checks, retries and errors, resolving to
+    /// `{ body, credits_consumed }`: the checked 2xx body as text, exactly
+    /// as received, and the credits it says it consumed.
+    #[wasm_bindgen(js_name = lookupBody)]
+    pub fn lookup_body(&self, kind: JsValue, params: JsValue) -> Promise {
+        match params::kind(&js_values::read_value(&kind)) {
+            Ok(endpoint) => self.lookup(endpoint, Ask::Body, params),
+            Err(error) => Promise::reject(&error.into()),
+        }
     }
 
     /// `lookupMany({ kind, targets, num, concurrency?, maxCredits?, dryRun?,
@@ -118,38 +156,25 @@ impl BacklinksClient {
 impl BacklinksClient {
     /// Checks `params` now, so later changes to the object cannot alter a
     /// call that costs credits, then runs the call; never throws.
-    fn lookup(&self, endpoint: Endpoint, params: JsValue) -> Promise {
-        let checked = js_values::read_params(&params, &self.client.memory)
+    fn lookup(&self, endpoint: Endpoint, ask: Ask, params: JsValue) -> Promise {
+        let checked = js_values::read_params(&params, &self.client.memory, endpoint.target())
             .and_then(|(fields, signal)| Ok((Query::from_fields(endpoint, fields)?, signal)));
         match checked {
-            Ok((query, signal)) => client::run(self.client.clone(), &query, signal),
+            Ok((query, signal)) => client::run(self.client.clone(), &query, ask, signal),
             Err(error) => Promise::reject(&error.into()),
         }
     }
 }
 
-/// The worst-case credits for asking `num` backlinks: `num` for `"page"`,
-/// `num * 5` for `"unique"`. Throws `invalid_argument` for a bad kind or num.
+/// The worst-case credits for asking `num` backlinks: `num` for `"page"` and
+/// `"domain"`, `num * 5` for `"unique_page"` (or `"unique"`) and
+/// `"unique_domain"`. Throws `invalid_argument` for a bad kind or num.
 #[wasm_bindgen(js_name = estimateCredits)]
 pub fn estimate_credits(kind: JsValue, num: JsValue) -> Result<u32, JsValue> {
-    let endpoint = kind
-        .as_string()
-        .and_then(|k| Endpoint::from_kind(&k))
-        .ok_or_else(|| {
-            Error::invalid(
-                "kind",
-                "`kind` must be \"page\" (1 credit per backlink) or \"unique\" (5 credits per backlink).",
-            )
-        })?;
-    let fields = params::Fields::new(vec![
-        (
-            "page".into(),
-            params::Value::String("https://example.com/".into()),
-        ),
-        ("num".into(), js_values::read_value(&num)),
-    ]);
-    let query = Query::from_fields(endpoint, fields)?;
-    Ok(request::estimate_credits(endpoint, query.num))
+    Ok(params::estimate_credits(
+        &js_values::read_value(&kind),
+        &js_values::read_value(&num),
+    )?)
 }
 
 /// `summarize(response)`: a lookup's backlinks counted by referring domain,

@@ -5,10 +5,10 @@
 //! [`Query::from_fields`]. Unknown names and wrong types are reported, never
 //! dropped; every failure is an [`Error::InvalidArgument`] naming the field.
 
+use crate::endpoint::{Endpoint, Target};
 use crate::error::Error;
 use crate::prelude::*;
-use crate::request::Endpoint;
-use crate::url::parse_http_url;
+use crate::url::{check_host_name, likely_host, parse_http_url, HostProblem};
 use crate::words::{number, quote, trim_end_char, Text};
 use alloc::borrow::Cow;
 use core::fmt;
@@ -136,9 +136,13 @@ impl Fields {
 #[cold]
 #[inline(never)]
 fn unknown_field(what: &'static str, name: &str, known: &[&'static str]) -> Error {
-    let hint = suggest(name, known)
-        .map(|s| text!(" Did you mean `", s, "`?"))
-        .unwrap_or_default();
+    let hint = match suggest(name, known) {
+        Some(s) => text!(" Did you mean `", s, "`?"),
+        None if name == "domain" && known.contains(&"page") => {
+            " For a whole domain's backlinks, call getDomainBacklinks({ domain, num }).".into()
+        }
+        None => String::new(),
+    };
     let mut message = Text(text!(
         "Unknown ",
         what,
@@ -159,20 +163,22 @@ fn unknown_field(what: &'static str, name: &str, known: &[&'static str]) -> Erro
 /// The known field a misspelt `name` most likely meant.
 fn suggest(name: &str, known: &[&'static str]) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    let alias = match lower.as_str() {
-        "key" | "api_key" | "apikey" | "token" => "apiKey",
-        "url" | "baseurl" | "base_url" | "endpoint" | "host" => "baseUrl",
-        "timeout" | "timeout_ms" | "timeoutms" => "timeoutMs",
-        "retries" | "max_retries" | "maxretries" | "retry" => "maxRetries",
-        "target" | "pageurl" | "page_url" | "link" => "page",
-        "limit" | "count" | "max" | "number" | "n" => "num",
-        "abortsignal" | "abort" => "signal",
-        _ => "",
+    let aliases: &[&str] = match lower.as_str() {
+        "key" | "api_key" | "apikey" | "token" => &["apiKey"],
+        "url" | "host" => &["baseUrl", "page", "domain"],
+        "baseurl" | "base_url" | "endpoint" => &["baseUrl"],
+        "timeout" | "timeout_ms" | "timeoutms" => &["timeoutMs"],
+        "retries" | "max_retries" | "maxretries" | "retry" => &["maxRetries"],
+        "target" | "pageurl" | "page_url" | "link" => &["page", "domain"],
+        "page" | "hostname" | "site" | "website" => &["domain"],
+        "limit" | "count" | "max" | "number" | "n" => &["num"],
+        "abortsignal" | "abort" => &["signal"],
+        _ => &[],
     };
     known
         .iter()
         .copied()
-        .find(|k| *k == alias || k.eq_ignore_ascii_case(name))
+        .find(|k| aliases.contains(k) || k.eq_ignore_ascii_case(name))
 }
 
 /// A whole number in `min..=max`, or an error naming `field`.
@@ -383,33 +389,37 @@ fn bad_base_url(s: &str, why: &str) -> Error {
 pub struct Query {
     /// Which endpoint to call.
     pub endpoint: Endpoint,
-    /// The page to get backlinks for, exactly as the caller wrote it.
-    pub page: String,
+    /// The page (a lookup of [`Target::Page`]) or domain (of
+    /// [`Target::Domain`]) to get backlinks for, exactly as the caller wrote it.
+    pub target: String,
     /// The most backlinks to return, 1 to 10000.
     pub num: u32,
 }
 
 impl Query {
-    /// The parameter names a lookup takes.
+    /// The parameter names a page lookup takes.
     pub const FIELDS: [&'static str; 3] = ["page", "num", "signal"];
+    /// The parameter names a domain lookup takes.
+    pub const DOMAIN_FIELDS: [&'static str; 3] = ["domain", "num", "signal"];
+
+    /// The parameter names `endpoint` takes.
+    pub fn fields(endpoint: Endpoint) -> &'static [&'static str; 3] {
+        match endpoint.target() {
+            Target::Page => &Self::FIELDS,
+            Target::Domain => &Self::DOMAIN_FIELDS,
+        }
+    }
 
     /// Checks a lookup's parameters. An already-aborted signal gives
     /// [`Error::Aborted`] once the parameters themselves are valid. Takes
-    /// the fields by value: the page moves into the query.
+    /// the fields by value: the page or domain moves into the query.
     pub fn from_fields(endpoint: Endpoint, mut fields: Fields) -> Result<Self, Error> {
-        fields.reject_unknown("params", &Self::FIELDS)?;
-        let aborted = match fields.get("signal") {
-            Value::Undefined => false,
-            Value::Signal { aborted } => *aborted,
-            other => {
-                return Err(not_of_type(
-                    "signal",
-                    "`signal` must be an AbortSignal (e.g. `new AbortController().signal`) or left out; got ",
-                    other,
-                ))
-            }
+        fields.reject_unknown("params", Self::fields(endpoint))?;
+        let aborted = signal(&fields)?;
+        let target = match endpoint.target() {
+            Target::Page => page(fields.take("page"))?,
+            Target::Domain => domain(fields.take("domain"))?,
         };
-        let page = page(fields.take("page"))?;
         let num = match fields.get("num") {
             Value::Undefined => return Err(num_required(endpoint)),
             v => integer_in("num", v, 1, MAX_NUM)?,
@@ -419,10 +429,68 @@ impl Query {
         }
         Ok(Query {
             endpoint,
-            page,
+            target,
             num,
         })
     }
+}
+
+/// Checks the parameters of `getCredits({ signal? })`: only `signal`.
+/// An already-aborted signal gives [`Error::Aborted`].
+pub fn credits_params(fields: &Fields) -> Result<(), Error> {
+    fields.reject_unknown("params", &["signal"])?;
+    if signal(fields)? {
+        return Err(Error::Aborted);
+    }
+    Ok(())
+}
+
+/// Whether the `signal` field holds an aborted `AbortSignal`; an error when
+/// it holds anything but a signal or undefined.
+fn signal(fields: &Fields) -> Result<bool, Error> {
+    match fields.get("signal") {
+        Value::Undefined => Ok(false),
+        Value::Signal { aborted } => Ok(*aborted),
+        other => Err(not_of_type(
+            "signal",
+            "`signal` must be an AbortSignal (e.g. `new AbortController().signal`) or left out; got ",
+            other,
+        )),
+    }
+}
+
+/// The lookup a `kind` argument names (see [`Endpoint::from_kind`]).
+pub fn kind(v: &Value) -> Result<Endpoint, Error> {
+    match v {
+        Value::String(k) => Endpoint::from_kind(k),
+        _ => None,
+    }
+    .ok_or_else(|| bad_kind(v))
+}
+
+/// Why `v` is not a kind.
+#[cold]
+#[inline(never)]
+fn bad_kind(v: &Value) -> Error {
+    Error::invalid(
+        "kind",
+        text!(
+            "`kind` must be \"page\" or \"domain\" (1 credit per backlink), or \"unique_page\" or \"unique_domain\" (5 credits per backlink); got ",
+            v.describe(),
+            "."
+        ),
+    )
+}
+
+/// `estimateCredits(kind, num)`: the worst case of asking `num` backlinks of
+/// the lookup `kind` names.
+pub fn estimate_credits(kind_value: &Value, num: &Value) -> Result<u32, Error> {
+    let endpoint = kind(kind_value)?;
+    let num = match num {
+        Value::Undefined => return Err(num_required(endpoint)),
+        v => integer_in("num", v, 1, MAX_NUM)?,
+    };
+    Ok(endpoint.worst_case_credits(num))
 }
 
 /// The error for a lookup without `num`.
@@ -471,18 +539,87 @@ fn page(v: Value) -> Result<String, Error> {
 #[cold]
 #[inline(never)]
 fn bad_page(s: &str, why: &str) -> Error {
-    let shown: String = s.chars().take(80).collect();
-    let more = if shown.len() < s.len() { "..." } else { "" };
+    let (shown, more) = first_chars(s, 80);
     Error::invalid(
         "page",
         text!(
             "`page` ",
-            quote(&shown),
+            quote(shown),
             more,
             " is not an absolute http(s) URL with a host: ",
             why,
             ". Pass a full URL such as \"https://example.com/\"."
         ),
+    )
+}
+
+/// The first `n` characters of `s`, and `"..."` when that is not all of it.
+fn first_chars(s: &str, n: usize) -> (&str, &'static str) {
+    match s.char_indices().nth(n) {
+        Some((end, _)) => (s.get(..end).unwrap_or(s), "..."),
+        None => (s, ""),
+    }
+}
+
+/// Checks `domain`: a string holding a bare host name such as `example.com`.
+fn domain(v: Value) -> Result<String, Error> {
+    let s = match v {
+        Value::String(s) => s,
+        Value::Undefined => {
+            return Err(Error::invalid(
+                "domain",
+                "`domain` is required: the bare host name whose backlinks you want, e.g. \"example.com\".",
+            ))
+        }
+        other => {
+            return Err(not_of_type(
+                "domain",
+                "`domain` must be a host name string such as \"example.com\"; got ",
+                &other,
+            ))
+        }
+    };
+    check_host_name(&s).map_err(|why| bad_domain(&s, why))?;
+    Ok(s)
+}
+
+/// Why the `domain` string `s` is not a bare host name, and what to pass.
+#[cold]
+#[inline(never)]
+fn bad_domain(s: &str, why: HostProblem) -> Error {
+    let what = match why {
+        HostProblem::Empty => {
+            return Error::invalid(
+                "domain",
+                "`domain` is empty: pass a bare host name such as `example.com`.",
+            )
+        }
+        HostProblem::Url => "is a URL",
+        HostProblem::WhiteSpace => "contains white space",
+        HostProblem::Control => "contains control characters",
+        HostProblem::UserInfo => "holds a user name (`user@`)",
+        HostProblem::Path => "holds a path",
+        HostProblem::QueryOrFragment => "holds a query or fragment",
+        HostProblem::Port => "holds a port",
+        HostProblem::Characters => "holds characters a host name cannot have",
+        HostProblem::EmptyLabel => "has an empty label (a leading dot or two dots in a row)",
+        HostProblem::TooLong => "is longer than a host name can be (253 bytes)",
+    };
+    let pass = match likely_host(s) {
+        Some(host) => text!("pass `", host, "`"),
+        None => "pass a bare host name such as `example.com`".into(),
+    };
+    let tail = match why {
+        HostProblem::Url => ", not a URL.",
+        HostProblem::Path => {
+            " (for the backlinks of one page, call getPageBacklinks({ page, num }))."
+        }
+        _ => ".",
+    };
+    let (shown, more) = first_chars(s, 80);
+    Error::invalid(
+        "domain",
+        text!("`domain` ", quote(shown), more, " ", what, ": ", pass, tail),
     )
 }
 
@@ -594,14 +731,14 @@ mod tests {
     #[test]
     fn queries() {
         let q = Query::from_fields(
-            Endpoint::Unique,
+            Endpoint::UniquePage,
             fields(&[
                 ("page", s("https://example.com/a?b=1&c#d")),
                 ("num", Value::Number(10000.0)),
             ]),
         )
         .unwrap();
-        assert_eq!(q.page, "https://example.com/a?b=1&c#d");
+        assert_eq!(q.target, "https://example.com/a?b=1&c#d");
         assert_eq!(q.num, 10_000);
     }
 
@@ -691,5 +828,139 @@ mod tests {
             ("signal", Value::Signal { aborted: false }),
         ]);
         assert!(Query::from_fields(Endpoint::Page, f).is_ok());
+    }
+
+    fn domain_error(v: Value) -> Error {
+        Query::from_fields(
+            Endpoint::Domain,
+            fields(&[("domain", v), ("num", Value::Number(5.0))]),
+        )
+        .unwrap_err()
+    }
+
+    #[test]
+    fn domains_are_sent_as_given() {
+        for endpoint in [Endpoint::Domain, Endpoint::UniqueDomain] {
+            for d in ["example.com", "blog.example.co.uk", "Bücher.Example."] {
+                let q = Query::from_fields(
+                    endpoint,
+                    fields(&[("domain", s(d)), ("num", Value::Number(3.0))]),
+                )
+                .unwrap();
+                assert_eq!((q.endpoint, q.target.as_str(), q.num), (endpoint, d, 3));
+            }
+        }
+    }
+
+    #[test]
+    fn bad_domains_say_what_to_pass() {
+        for (v, says) in [
+            (
+                s("https://example.com/"),
+                "is a URL: pass `example.com`, not a URL.",
+            ),
+            (s("http://example.com"), "pass `example.com`, not a URL"),
+            (
+                s(""),
+                "`domain` is empty: pass a bare host name such as `example.com`.",
+            ),
+            (
+                s(" example.com "),
+                "contains white space: pass `example.com`.",
+            ),
+            (
+                s("exa mple.com"),
+                "contains white space: pass a bare host name",
+            ),
+            (
+                s("example.com/blog"),
+                "holds a path: pass `example.com` (for the backlinks of one page",
+            ),
+            (s("example.com:8080"), "holds a port: pass `example.com`."),
+            (
+                s("user@example.com"),
+                "holds a user name (`user@`): pass `example.com`.",
+            ),
+            (
+                s("example.com?q"),
+                "holds a query or fragment: pass `example.com`.",
+            ),
+            (s("example..com"), "empty label"),
+            (
+                Value::Number(5.0),
+                "must be a host name string such as \"example.com\"; got the number 5.",
+            ),
+            (Value::Null, "got null"),
+            (Value::Other("object"), "got a value of type object"),
+            (Value::BrokenString, "unpaired UTF-16 surrogates"),
+            (Value::Undefined, "`domain` is required"),
+        ] {
+            let e = domain_error(v.clone());
+            assert_eq!(
+                (e.code(), e.field()),
+                ("invalid_argument", Some("domain")),
+                "{v:?}"
+            );
+            assert!(e.message().contains(says), "{v:?}: {}", e.message());
+        }
+    }
+
+    #[test]
+    fn lookups_name_their_own_target_field() {
+        let e = Query::from_fields(
+            Endpoint::Domain,
+            fields(&[
+                ("page", s("https://example.com/")),
+                ("num", Value::Number(5.0)),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("params"));
+        assert!(
+            e.message().contains("Did you mean `domain`?"),
+            "{}",
+            e.message()
+        );
+        let e = Query::from_fields(
+            Endpoint::Page,
+            fields(&[("domain", s("example.com")), ("num", Value::Number(5.0))]),
+        )
+        .unwrap_err();
+        assert!(
+            e.message().contains("getDomainBacklinks"),
+            "{}",
+            e.message()
+        );
+    }
+
+    #[test]
+    fn estimates_and_kinds() {
+        let est = |k: &str, n: f64| estimate_credits(&s(k), &Value::Number(n));
+        assert_eq!(est("page", 7.0), Ok(7));
+        assert_eq!(est("unique", 7.0), Ok(35));
+        assert_eq!(est("unique_page", 10_000.0), Ok(50_000));
+        assert_eq!(est("domain", 1.0), Ok(1));
+        assert_eq!(est("unique_domain", 3.0), Ok(15));
+        assert_eq!(est("pages", 3.0).unwrap_err().field(), Some("kind"));
+        assert_eq!(est("domain", 0.0).unwrap_err().field(), Some("num"));
+        let e = estimate_credits(&Value::Number(1.0), &Value::Number(1.0)).unwrap_err();
+        assert!(e.message().contains("unique_domain"), "{}", e.message());
+    }
+
+    #[test]
+    fn credits_take_only_a_signal() {
+        assert_eq!(credits_params(&fields(&[])), Ok(()));
+        assert_eq!(
+            credits_params(&fields(&[("signal", Value::Signal { aborted: false })])),
+            Ok(())
+        );
+        assert_eq!(
+            credits_params(&fields(&[("signal", Value::Signal { aborted: true })])),
+            Err(Error::Aborted)
+        );
+        let e = credits_params(&fields(&[("num", Value::Number(1.0))])).unwrap_err();
+        assert_eq!(e.field(), Some("params"));
+        let e = credits_params(&fields(&[("signal", Value::Bool(true))])).unwrap_err();
+        assert_eq!(e.field(), Some("signal"));
     }
 }

@@ -1,50 +1,16 @@
 //! A checked [`Query`] turned into the exact HTTP request the API documents:
-//! `POST`, a form-encoded body, Bearer auth, `Accept: application/json`.
+//! `POST`, a form-encoded body, Bearer auth, `Accept: application/json`;
+//! and the balance's `GET`, with the same headers and no body.
 
+use crate::endpoint::{Endpoint, CREDITS_PATH};
 use crate::params::{ClientConfig, Query};
 use crate::prelude::*;
 use crate::words::{Piece, Text};
 
-/// The two backlinks endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Endpoint {
-    /// `POST /v1/get_page_backlinks`: 1 credit per backlink.
-    Page,
-    /// `POST /v1/get_unique_page_backlinks`: one per source domain, 5 credits each.
-    Unique,
-}
-
-impl Endpoint {
-    /// The endpoint's path.
-    pub fn path(self) -> &'static str {
-        match self {
-            Endpoint::Page => "/v1/get_page_backlinks",
-            Endpoint::Unique => "/v1/get_unique_page_backlinks",
-        }
-    }
-
-    /// What one returned backlink costs.
-    pub fn credits_per_backlink(self) -> u32 {
-        match self {
-            Endpoint::Page => 1,
-            Endpoint::Unique => 5,
-        }
-    }
-
-    /// The endpoint for `estimateCredits`' kind: `"page"` or `"unique"`.
-    pub fn from_kind(kind: &str) -> Option<Endpoint> {
-        match kind {
-            "page" => Some(Endpoint::Page),
-            "unique" => Some(Endpoint::Unique),
-            _ => None,
-        }
-    }
-}
-
 /// An HTTP request ready for the transport.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
-    /// Always [`METHOD`], `"POST"`.
+    /// `"POST"` for a lookup, `"GET"` for the balance.
     pub method: &'static str,
     /// `{baseUrl}{path}`.
     pub url: String,
@@ -84,19 +50,34 @@ impl core::fmt::Debug for HttpRequest {
 /// [`body`] together. The transport builds the first two once per client.
 pub fn build(config: &ClientConfig, query: &Query) -> HttpRequest {
     HttpRequest {
-        method: METHOD,
+        method: query.endpoint.method(),
         url: url(config, query.endpoint),
         headers: headers(config),
         body: body(query),
     }
 }
 
-/// The method of every request.
-pub const METHOD: &str = "POST";
+/// The method of the balance's request.
+pub const CREDITS_METHOD: &str = "GET";
 
 /// `{baseUrl}{path}` for `endpoint`.
 pub fn url(config: &ClientConfig, endpoint: Endpoint) -> String {
     text!(config.base_url, endpoint.path())
+}
+
+/// `{baseUrl}/v1/account/credits`.
+pub fn credits_url(config: &ClientConfig) -> String {
+    text!(config.base_url, CREDITS_PATH)
+}
+
+/// The balance's request: `GET`, the same headers as a lookup, no body.
+pub fn build_credits(config: &ClientConfig) -> HttpRequest {
+    HttpRequest {
+        method: CREDITS_METHOD,
+        url: credits_url(config),
+        headers: headers(config),
+        body: String::new(),
+    }
 }
 
 /// The headers of every request with `config`, in sending order; the
@@ -112,11 +93,12 @@ pub fn headers(config: &ClientConfig) -> Vec<(&'static str, String)> {
     headers
 }
 
-/// The form body: `page=<encoded page>&num=<num>`.
+/// The form body: `page=<encoded page>&num=<num>`, or `domain=...&num=...`.
 pub fn body(query: &Query) -> String {
-    let mut body = Text(String::with_capacity(query.page.len() + 16));
-    body.push("page=");
-    form_encode_into(&query.page, &mut body.0);
+    let mut body = Text(String::with_capacity(query.target.len() + 16));
+    body.push(query.endpoint.target().name());
+    body.push("=");
+    form_encode_into(&query.target, &mut body.0);
     body.push("&num=");
     query.num.push_to(&mut body);
     body.0
@@ -142,11 +124,6 @@ pub fn form_encode_into(value: &str, out: &mut String) {
     }
 }
 
-/// Worst-case credits for asking `num` backlinks from `endpoint`.
-pub fn estimate_credits(endpoint: Endpoint, num: u32) -> u32 {
-    num * endpoint.credits_per_backlink()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,7 +141,7 @@ mod tests {
     fn builds_the_documented_request() {
         let q = Query {
             endpoint: Endpoint::Page,
-            page: "https://example.com/".into(),
+            target: "https://example.com/".into(),
             num: 5,
         };
         let r = build(&config(Some("KEY")), &q);
@@ -179,8 +156,8 @@ mod tests {
     #[test]
     fn no_key_no_authorization_header() {
         let q = Query {
-            endpoint: Endpoint::Unique,
-            page: "https://example.com/".into(),
+            endpoint: Endpoint::UniquePage,
+            target: "https://example.com/".into(),
             num: 1,
         };
         let r = build(&config(None), &q);
@@ -209,10 +186,30 @@ mod tests {
     }
 
     #[test]
-    fn credits() {
-        assert_eq!(estimate_credits(Endpoint::Page, 100), 100);
-        assert_eq!(estimate_credits(Endpoint::Unique, 10_000), 50_000);
-        assert_eq!(Endpoint::from_kind("unique"), Some(Endpoint::Unique));
-        assert_eq!(Endpoint::from_kind("domain"), None);
+    fn domain_lookups_send_the_domain_field() {
+        for (endpoint, path) in [
+            (Endpoint::Domain, "/v1/get_domain_backlinks"),
+            (Endpoint::UniqueDomain, "/v1/get_unique_domain_backlinks"),
+        ] {
+            let q = Query {
+                endpoint,
+                target: "blog.example.co.uk".into(),
+                num: 10_000,
+            };
+            let r = build(&config(Some("KEY")), &q);
+            assert_eq!(r.method, "POST");
+            assert_eq!(r.url, format!("http://127.0.0.1:9{path}"));
+            assert_eq!(r.body, "domain=blog.example.co.uk&num=10000");
+        }
+    }
+
+    #[test]
+    fn the_balance_is_a_get_with_the_same_headers() {
+        let c = config(Some("KEY"));
+        let r = build_credits(&c);
+        assert_eq!(r.method, "GET");
+        assert_eq!(r.url, "http://127.0.0.1:9/v1/account/credits");
+        assert_eq!(r.body, "");
+        assert_eq!(r.headers, headers(&c));
     }
 }

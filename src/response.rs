@@ -2,18 +2,35 @@
 //! or the [`Error`] a caller can act on.
 
 use crate::error::{ApiMessage, Error};
-use crate::json::{object_strings, scan_backlinks, BacklinksShape};
+use crate::json::{error_fields, scan_backlinks, scan_balance, BacklinksShape, ShapeError};
 use crate::words::contains_bytes;
 
-/// Classifies one answer. `retry_after` is the server's `Retry-After` in
-/// seconds, already parsed (see [`crate::retry::parse_retry_after`]).
+/// Classifies one answer to a lookup. `retry_after` is the server's
+/// `Retry-After` in seconds, already parsed (see
+/// [`crate::retry::parse_retry_after`]).
 pub fn classify(
     status: u16,
     body: &[u8],
     retry_after: Option<f64>,
 ) -> Result<BacklinksShape, Error> {
+    classify_with(status, body, retry_after, scan_backlinks)
+}
+
+/// Classifies one answer to the balance's request, as [`classify`] does a
+/// lookup's: a 2xx must be a one-element array holding a number.
+pub fn classify_balance(status: u16, body: &[u8], retry_after: Option<f64>) -> Result<(), Error> {
+    classify_with(status, body, retry_after, scan_balance)
+}
+
+/// A 2xx checked by `scan`, or the error of any other status.
+fn classify_with<T>(
+    status: u16,
+    body: &[u8],
+    retry_after: Option<f64>,
+    scan: fn(&[u8]) -> Result<T, ShapeError>,
+) -> Result<T, Error> {
     if (200..300).contains(&status) {
-        return scan_backlinks(body).map_err(|detail| Error::InvalidResponse { status, detail });
+        return scan(body).map_err(|detail| Error::InvalidResponse { status, detail });
     }
     Err(classify_failure(status, body, retry_after))
 }
@@ -30,25 +47,35 @@ fn classify_failure(status: u16, body: &[u8], retry_after: Option<f64>) -> Error
         401 => Error::Unauthorized(api),
         402 => classify_402(api),
         429 => Error::RateLimited { api, retry_after },
+        300..=399 => Error::Redirect {
+            status: Some(status),
+        },
         500..=599 => Error::ServerError(api),
         _ => Error::HttpError(api),
     }
 }
 
-/// The API's `{message, description}`, when the body is such an object.
+/// The API's `{message, description}`, or a proxy's `{code, message}`,
+/// when the body is such an object.
 fn api_message(status: u16, body: &[u8]) -> ApiMessage {
-    let [message, description] =
-        object_strings(body, ["message", "description"]).unwrap_or_default();
+    let [message, description, code, _] = error_fields(body);
     ApiMessage {
         status,
         message,
         description,
+        code,
     }
 }
 
-/// Tells the three documented 402s apart by their message; anything else is
-/// a generic payment problem.
+/// Tells the three documented 402s apart by a proxy's code or the API's
+/// message; anything else is a generic payment problem.
 fn classify_402(api: ApiMessage) -> Error {
+    match api.code.as_deref() {
+        Some("plan_required") => return Error::PlanRequired(api),
+        Some("insufficient_credits") => return Error::InsufficientCredits(api),
+        Some("subscription_required") => return Error::SubscriptionRequired(api),
+        _ => {}
+    }
     let text = api.message.as_deref().unwrap_or("").to_ascii_lowercase();
     let says = |word: &str| contains_bytes(&text, word);
     // "Gold or Platinum subscription required" also says "subscription
@@ -117,6 +144,9 @@ mod tests {
         assert_eq!(code(503, "{}"), "server_error");
         assert_eq!(code(404, r#"{"message":"404 Not Found"}"#), "http_error");
         assert_eq!(code(302, ""), "http_error");
+        let e = classify(307, b"", None).unwrap_err();
+        assert_eq!((e.status(), e.is_retryable()), (Some(307), false));
+        assert!(e.message().contains("not followed"), "{}", e.message());
         let e = classify(429, b"{}", Some(7.0)).unwrap_err();
         assert_eq!(e.retry_after(), Some(7.0));
     }
@@ -146,5 +176,45 @@ mod tests {
             classify(204, b"", None).unwrap_err().code(),
             "invalid_response"
         );
+    }
+
+    #[test]
+    fn proxy_errors() {
+        let e = classify(
+            402,
+            br#"{"code":"insufficient_credits","message":"The Worker's budget is spent."}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "insufficient_credits");
+        let m = e.message();
+        assert!(
+            m.contains(
+                r#"the proxy answered 402 (insufficient_credits): "The Worker's budget is spent.""#
+            ),
+            "{m}"
+        );
+        assert_eq!(m.matches("budget is spent").count(), 1);
+        let e = classify(
+            429,
+            br#"{"code":"rate_limited","message":"Slow down."}"#,
+            Some(2.0),
+        )
+        .unwrap_err();
+        assert_eq!((e.code(), e.retry_after()), ("rate_limited", Some(2.0)));
+    }
+
+    #[test]
+    fn balances() {
+        assert_eq!(classify_balance(200, b"[95597755]", None), Ok(()));
+        let e = classify_balance(200, br#"{"message":"ok"}"#, None).unwrap_err();
+        assert_eq!((e.code(), e.status()), ("invalid_response", Some(200)));
+        let e = classify_balance(
+            401,
+            br#"{"message":"401 Missing Or Invalid API Key"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "unauthorized");
     }
 }

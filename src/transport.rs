@@ -22,10 +22,11 @@
 //! plain `fetch` that pays the same, as a user's own client with a timeout
 //! would.
 
+use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::params::ClientConfig;
 use crate::prelude::*;
-use crate::request::{self, Endpoint};
+use crate::request;
 use js_sys::{Function, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -33,8 +34,9 @@ use web_sys::AbortSignal;
 
 #[wasm_bindgen(module = "/js/transport.js")]
 extern "C" {
-    /// One attempt of `call`: `fetch(url, { method, headers, body, signal })`
-    /// (the global `fetch`, never `window.fetch`), aborted after
+    /// One attempt of `call`: `fetch(url, { method, headers, body, signal,
+    /// redirect: 'manual' })` (the global `fetch`, never `window.fetch`;
+    /// `body` undefined for a GET), aborted after
     /// `timeout_ms` or by the caller's `signal`, then the body; then
     /// `dispatch(step, ...)` once, with how it ended (see [`Ended`]). With
     /// no `call` yet, it starts one: makes the call's promise, returned
@@ -48,7 +50,7 @@ extern "C" {
         url: &JsString,
         method: &JsValue,
         headers: &Object,
-        body: &str,
+        body: Option<&str>,
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
         dispatch: &Function,
@@ -68,10 +70,13 @@ extern "C" {
 /// `ended` number (the same in both files), with the status, the
 /// `Retry-After` header and a value.
 pub enum Ended {
-    /// An answer came (0): its status, its `Retry-After` (read only for a
-    /// non-2xx status) and its body, an `ArrayBuffer` or (in Node) a
-    /// string, with its size.
+    /// An answer came (0; 6 when it said `x-should-retry: false`): its
+    /// status, its `Retry-After` (read only for a non-2xx status) and its
+    /// body, an `ArrayBuffer` or (in Node) a string, with its size.
     Answered {
+        /// Whether the answer allows a retry: false when a non-2xx answer
+        /// said `x-should-retry: false` (a proxy that has retried already).
+        may_retry: bool,
         /// The HTTP status.
         status: u16,
         /// The `Retry-After` header, when present on a non-2xx answer.
@@ -93,6 +98,9 @@ pub enum Ended {
     NotAResponse,
     /// A wait ended (5), at its timer or at the caller's abort.
     Waited,
+    /// A redirect whose status the runtime hides (7): a browser's opaque
+    /// redirect, as `redirect: 'manual'` gives.
+    Redirected,
 }
 
 impl Ended {
@@ -104,7 +112,8 @@ impl Ended {
         size: u32,
     ) -> Self {
         match ended {
-            0 => Ended::Answered {
+            0 | 6 => Ended::Answered {
+                may_retry: ended == 0,
                 status,
                 retry_after,
                 body: value,
@@ -114,6 +123,7 @@ impl Ended {
             2 => Ended::TimedOut,
             4 => Ended::NotAResponse,
             5 => Ended::Waited,
+            7 => Ended::Redirected,
             _ => Ended::Failed(value),
         }
     }
@@ -130,6 +140,7 @@ impl Ended {
             Ended::NotAResponse => {
                 network("fetch resolved to something that is not a Response".into())
             }
+            Ended::Redirected => Error::Redirect { status: None },
             Ended::Answered { .. } | Ended::Waited => {
                 network("the attempt ended without an answer".into())
             }
@@ -138,21 +149,23 @@ impl Ended {
 }
 
 /// What every request of one client shares, made into JS values once when
-/// the client is made: the two URLs, the method and the headers (which hold
+/// the client is made: the URLs, the methods and the headers (which hold
 /// the key; js/transport.js may send them in another form, see `headersFor`).
 /// A call then only sends its body across.
 pub struct Fetcher {
-    page_url: JsString,
-    unique_url: JsString,
-    method: JsValue,
+    /// The URL of each lookup, in the order of [`Endpoint::ALL`], then the
+    /// balance's.
+    urls: [JsString; 5],
+    post: JsValue,
+    get: JsValue,
     headers: Object,
     /// Runs a [`Step`] with how its attempt or wait ended; one for all calls.
     dispatch: Closure<Dispatch>,
 }
 
 impl Fetcher {
-    /// The JS forms of [`request::url`], [`request::METHOD`] and
-    /// [`request::headers`] for `config`.
+    /// The JS forms of [`request::url`], [`request::credits_url`], the
+    /// methods and [`request::headers`] for `config`.
     pub fn new(config: &ClientConfig) -> Self {
         let headers = Object::new();
         for (name, value) in request::headers(config) {
@@ -162,10 +175,17 @@ impl Fetcher {
                 &JsValue::from_str(&value),
             );
         }
+        let url = |endpoint| JsString::from(request::url(config, endpoint));
         Fetcher {
-            page_url: JsString::from(request::url(config, Endpoint::Page)),
-            unique_url: JsString::from(request::url(config, Endpoint::Unique)),
-            method: JsValue::from_str(request::METHOD),
+            urls: [
+                url(Endpoint::Page),
+                url(Endpoint::UniquePage),
+                url(Endpoint::Domain),
+                url(Endpoint::UniqueDomain),
+                JsString::from(request::credits_url(config)),
+            ],
+            post: JsValue::from_str(Endpoint::Page.method()),
+            get: JsValue::from_str(request::CREDITS_METHOD),
             headers,
             dispatch: Closure::new(
                 |step: usize,
@@ -194,22 +214,27 @@ impl Fetcher {
         self.dispatch.as_ref().unchecked_ref()
     }
 
-    /// The URL of `endpoint`.
-    fn url(&self, endpoint: Endpoint) -> &JsString {
-        match endpoint {
-            Endpoint::Page => &self.page_url,
-            Endpoint::Unique => &self.unique_url,
-        }
+    /// The URL and method of a lookup at `endpoint`, or of the balance.
+    fn route(&self, endpoint: Option<Endpoint>) -> (&JsString, &JsValue) {
+        let (index, method) = match endpoint {
+            Some(e) => (e.index(), &self.post),
+            None => (Endpoint::ALL.len(), &self.get),
+        };
+        // Always in range; `get` rather than indexing, whose panic path
+        // would link `core::fmt`.
+        let url = self.urls.get(index).unwrap_or(&self.urls[0]);
+        (url, method)
     }
 
-    /// Starts a call: sends its first request to `endpoint` with `body`, to
-    /// be answered within `timeout_ms`; the caller's `signal` aborts it at
-    /// any point. `step` runs once, with how it ended; the promise settles
-    /// with what the call's last step returns.
+    /// Starts a call: sends its first request to `endpoint` with `body` (or
+    /// to the balance, with `None` for both), to be answered within
+    /// `timeout_ms`; the caller's `signal` aborts it at any point. `step`
+    /// runs once, with how it ended; the promise settles with what the
+    /// call's last step returns.
     pub fn start(
         &self,
-        endpoint: Endpoint,
-        body: &str,
+        endpoint: Option<Endpoint>,
+        body: Option<&str>,
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
         step: Step,
@@ -222,8 +247,8 @@ impl Fetcher {
     pub fn attempt(
         &self,
         call: &CallHandle,
-        endpoint: Endpoint,
-        body: &str,
+        endpoint: Option<Endpoint>,
+        body: Option<&str>,
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
         step: Step,
@@ -235,19 +260,20 @@ impl Fetcher {
     fn send(
         &self,
         call: Option<&CallHandle>,
-        endpoint: Endpoint,
-        body: &str,
+        endpoint: Option<Endpoint>,
+        body: Option<&str>,
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
         step: Step,
     ) -> JsValue {
+        let (url, method) = self.route(endpoint);
         // fetch(url, init), not fetch(new Request(...)): no Request object to
         // clone (undici clones it) and none whose collection would cut the
         // signal off from the fetch mid-body in Node (undici#4068).
         attempt(
             call.map(|call| &call.0),
-            self.url(endpoint),
-            &self.method,
+            url,
+            method,
             &self.headers,
             body,
             timeout_ms,

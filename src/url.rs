@@ -85,6 +85,121 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, UrlProblem> {
     })
 }
 
+/// Why a string is not a bare host name such as `example.com`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostProblem {
+    /// The string is empty.
+    Empty,
+    /// It is a URL (it has a scheme and `//`).
+    Url,
+    /// It holds white space.
+    WhiteSpace,
+    /// It holds control characters.
+    Control,
+    /// It holds `user@` or `user:password@`.
+    UserInfo,
+    /// It holds a path (`/`).
+    Path,
+    /// It holds a query or a fragment (`?`, `#`).
+    QueryOrFragment,
+    /// It holds a port (`:`).
+    Port,
+    /// It holds characters a host name cannot have.
+    Characters,
+    /// It starts with a dot or holds two dots in a row.
+    EmptyLabel,
+    /// It is longer than 253 bytes.
+    TooLong,
+}
+
+/// The longest host name, in bytes (RFC 1035; a trailing dot aside).
+pub const MAX_HOST_LEN: usize = 253;
+
+/// Checks that `s` is a bare host name: `example.com`, `blog.example.co.uk`,
+/// `bücher.example`, `127.0.0.1`; one trailing dot is allowed. The string is
+/// only looked at, never rewritten. White space and control characters are
+/// ASCII's (non-ASCII text is left to the API, as an IDN may hold any).
+pub fn check_host_name(s: &str) -> Result<(), HostProblem> {
+    use HostProblem::*;
+    if s.is_empty() {
+        return Err(Empty);
+    }
+    if contains(s, "://") || s.starts_with("//") {
+        return Err(Url);
+    }
+    // One pass over the bytes: a bit per problem, in the order of `order`.
+    let order = [
+        WhiteSpace,
+        Control,
+        UserInfo,
+        Path,
+        QueryOrFragment,
+        Characters,
+        Port,
+    ];
+    let mut seen = 0u32;
+    for b in s.bytes() {
+        seen |= match b {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0c => 1,
+            0..=0x1f | 0x7f => 2,
+            b'@' => 4,
+            b'/' | b'\\' => 8,
+            b'?' | b'#' => 16,
+            b'<' | b'>' | b'"' | b'`' | b'{' | b'}' | b'|' | b'^' | b'%' | b'[' | b']' => 32,
+            b':' => 64,
+            _ => 0,
+        };
+    }
+    if let Some(&problem) = order.get(seen.trailing_zeros() as usize) {
+        // `https:example.com` is a URL without its slashes.
+        let scheme = find(s, b":").and_then(|at| s.get(..at)).unwrap_or("");
+        let url = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+        return Err(if problem == Port && url { Url } else { problem });
+    }
+    let labels = s.strip_suffix('.').unwrap_or(s);
+    if labels.is_empty() || labels.starts_with('.') || contains(labels, "..") {
+        return Err(EmptyLabel);
+    }
+    if labels.len() > MAX_HOST_LEN {
+        return Err(TooLong);
+    }
+    Ok(())
+}
+
+/// The host name a mistaken `domain` most likely meant: `s` without its
+/// scheme, user name, port, path, query and fragment, when that is a bare
+/// host name and differs from `s`.
+pub fn likely_host(given: &str) -> Option<&str> {
+    let mut s = given.trim_ascii();
+    if let Some(at) = find_str(s, "//") {
+        s = s.get(at + 2..).unwrap_or("");
+    } else if let Some(colon) = find(s, b":") {
+        // `https:example.com`
+        let scheme = s.get(..colon).unwrap_or("");
+        if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+            s = s.get(colon + 1..).unwrap_or("");
+        }
+    }
+    s = s.get(..find(s, b"/\\?#").unwrap_or(s.len())).unwrap_or("");
+    if let Some(at) = s.bytes().rposition(|b| b == b'@') {
+        s = s.get(at + 1..).unwrap_or("");
+    }
+    s = s.get(..find(s, b":").unwrap_or(s.len())).unwrap_or("");
+    (s != given && check_host_name(s).is_ok()).then_some(s)
+}
+
+/// Whether `needle` occurs in `s`.
+fn contains(s: &str, needle: &str) -> bool {
+    find_str(s, needle).is_some()
+}
+
+/// The byte offset of the first `needle` in `s`.
+fn find_str(s: &str, needle: &str) -> Option<usize> {
+    s.as_bytes()
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+}
+
 /// Strips a valid `:port` from `host:port` (IPv6 literals in brackets kept whole).
 fn split_port(host_port: &str) -> Result<&str, UrlProblem> {
     let port_at = if host_port.starts_with('[') {
@@ -141,6 +256,56 @@ mod tests {
         assert!(u.has_userinfo);
         assert_eq!((u.host, u.rest), ("host.example", ""));
         assert!(parse_http_url("https://bücher.example/ä?q=カレー").is_ok());
+    }
+
+    #[test]
+    fn host_names() {
+        for ok in [
+            "example.com",
+            "blog.example.co.uk",
+            "EXAMPLE.com",
+            "bücher.example",
+            "example.com.",
+            "localhost",
+            "127.0.0.1",
+            "xn--bcher-kva.example",
+        ] {
+            assert_eq!(check_host_name(ok), Ok(()), "{ok}");
+        }
+        use HostProblem::*;
+        for (bad, problem, likely) in [
+            ("", Empty, None),
+            ("https://example.com/", Url, Some("example.com")),
+            (
+                "http://user:pw@example.com:8080/a?b#c",
+                Url,
+                Some("example.com"),
+            ),
+            ("ftp://example.com", Url, Some("example.com")),
+            ("//example.com/", Url, Some("example.com")),
+            ("https:example.com", Url, Some("example.com")),
+            (" example.com", WhiteSpace, Some("example.com")),
+            ("example.com\n", WhiteSpace, Some("example.com")),
+            ("exa mple.com", WhiteSpace, None),
+            ("example.com\u{7}", Control, None),
+            ("user@example.com", UserInfo, Some("example.com")),
+            ("example.com/blog", Path, Some("example.com")),
+            ("example.com\\blog", Path, Some("example.com")),
+            ("example.com?x=1", QueryOrFragment, Some("example.com")),
+            ("example.com#top", QueryOrFragment, Some("example.com")),
+            ("example.com:8080", Port, Some("example.com")),
+            ("[::1]", Characters, None),
+            ("exa<mple.com", Characters, None),
+            (".example.com", EmptyLabel, None),
+            ("example..com", EmptyLabel, None),
+            (".", EmptyLabel, None),
+        ] {
+            assert_eq!(check_host_name(bad), Err(problem), "{bad:?}");
+            assert_eq!(likely_host(bad), likely, "{bad:?}");
+        }
+        let long = "a.".repeat(127) + "a";
+        assert_eq!(check_host_name(&long), Err(TooLong));
+        assert_eq!(check_host_name(&long[2..]), Ok(()));
     }
 
     #[test]

@@ -1,14 +1,23 @@
 // Data for the stand-in API: the documented samples, the "tricky" escaping
 // fixtures and a deterministic backlink generator. No I/O happens here.
 
-/** Credits charged per returned backlink, by endpoint kind. */
-export const CREDITS_PER_LINK = Object.freeze({ page: 1, unique: 5 });
+/**
+ * Credits charged per returned backlink, by endpoint kind (`unique` is the
+ * page endpoint's unique form; the domain kinds are the package's names).
+ */
+export const CREDITS_PER_LINK = Object.freeze({ page: 1, unique: 5, domain: 1, unique_domain: 5 });
 
-/** Documented time_taken of the two sample responses. */
-export const SAMPLE_TIME_TAKEN = Object.freeze({ page: 0.98, unique: 0.68 });
+/** Documented time_taken of the four sample responses. */
+export const SAMPLE_TIME_TAKEN = Object.freeze({ page: 0.98, unique: 0.68, domain: 2.02, unique_domain: 0.66 });
 
 /** Pages answered with the documented sample data. */
 export const SAMPLE_PAGES = Object.freeze(['https://example.com/', 'https://example.com']);
+
+/** The domain answered with the documented sample data. */
+export const SAMPLE_DOMAIN = 'example.com';
+
+/** The balance of docs/account_credits.md's sample answer. */
+export const SAMPLE_BALANCE = 95597755;
 
 const SAMPLE_TARGET = { domain_target: 'example.com', url_target: 'https://example.com' };
 
@@ -28,6 +37,24 @@ export const SAMPLE_UNIQUE_BACKLINKS = deepFreeze([
   { anchor_text: 'https://example.com', domain_source: 'forbes.com', ...SAMPLE_TARGET, url_source: 'https://www.forbes.com/sites/forbesagencycouncil/2019/07/11/five-technical-seo-considerations-you-cant-afford-to-get-wrong' },
   { anchor_text: 'https://example.com', domain_source: 'adobe.com', ...SAMPLE_TARGET, url_source: 'https://www.adobe.com/devnet-docs/acrobatetk/tools/appsec/xdomain.html' },
   { anchor_text: 'https://EXAMPLE.COM/?wc-api=WC_Gateway_Chase_Paymentech', domain_source: 'godaddy.com', ...SAMPLE_TARGET, url_source: 'https://www.godaddy.com/help/dive-in-chase-paymentech-41442' },
+].map(orderFields));
+
+/** The 5 sample backlinks of docs/get_domain_backlinks.md, in order. */
+export const SAMPLE_DOMAIN_BACKLINKS = deepFreeze([
+  { anchor_text: '', domain_source: 'amazon.com', domain_target: 'example.com', url_source: 'https://www.amazon.com/collectif/e/b07fpb9c3j', url_target: 'http://example.com' },
+  { anchor_text: 'example.com', domain_source: 'reddit.com', ...SAMPLE_TARGET, url_source: 'https://www.reddit.com/r/dns/comments/1an8jx0/bind_reverse_lookup_failing' },
+  { anchor_text: 'Hoopla!', domain_source: 'reddit.com', ...SAMPLE_TARGET, url_source: 'https://www.reddit.com/user/therealadyjewel' },
+  { anchor_text: 'example.com', domain_source: 'reddit.com', ...SAMPLE_TARGET, url_source: 'https://www.reddit.com/r/webdev/comments/nr9rso/how_to_validate_forms_properly_some_useful_dos' },
+  { anchor_text: 'link', domain_source: 'reddit.com', ...SAMPLE_TARGET, url_source: 'https://www.reddit.com/r/reddit.com/wiki/markdown' },
+].map(orderFields));
+
+/** The 5 sample backlinks of docs/get_unique_domain_backlinks.md, in order. */
+export const SAMPLE_UNIQUE_DOMAIN_BACKLINKS = deepFreeze([
+  { anchor_text: '', domain_source: 'amazon.com', domain_target: 'example.com', url_source: 'https://www.amazon.com/collectif/e/b07fpb9c3j', url_target: 'http://example.com' },
+  { anchor_text: 'Color Monger website', domain_source: 'microsoft.com', domain_target: 'example.com', url_source: 'https://www.microsoft.com/en-sl/p/color-monger/9nblggh098x4', url_target: 'http://example.com' },
+  { anchor_text: '', domain_source: 'reddit.com', domain_target: 'example.com', url_source: 'https://www.reddit.com/r/okwx', url_target: 'http://example.com' },
+  { anchor_text: 'https://example.com', domain_source: 'forbes.com', ...SAMPLE_TARGET, url_source: 'https://www.forbes.com/sites/forbesagencycouncil/2019/07/11/five-technical-seo-considerations-you-cant-afford-to-get-wrong' },
+  { anchor_text: 'Visit us on blog', domain_source: 'ibm.com', domain_target: 'example.com', url_source: 'https://www.ibm.com/in-en/events/vmware-webinars', url_target: 'http://example.com' },
 ].map(orderFields));
 
 /** Host whose page gets {@link TRICKY_BACKLINKS}. */
@@ -166,12 +193,14 @@ export function targetDomain(page) {
  * 200–300 bytes of JSON). The same page always yields the same sequence.
  *
  * @param {string} page absolute http(s) URL; also used verbatim as url_target
- * @param {{unique?: boolean, anchorPadding?: string}} [options]
+ * @param {{unique?: boolean, anchorPadding?: string, wholeDomain?: boolean}} [options]
  *   unique: every domain_source is distinct (`site-<n>.example`);
- *   anchorPadding: appended to each anchor text (used to build huge bodies)
+ *   anchorPadding: appended to each anchor text (used to build huge bodies);
+ *   wholeDomain: links point to pages all over the page's host (a domain
+ *   lookup), not to the page itself
  * @returns {Generator<{anchor_text: string, domain_source: string, domain_target: string, url_source: string, url_target: string}>}
  */
-export function* backlinkStream(page, { unique = false, anchorPadding = '' } = {}) {
+export function* backlinkStream(page, { unique = false, anchorPadding = '', wholeDomain = false } = {}) {
   const seed = hashString(page);
   const rnd = makeRandom(seed);
   const host = targetDomain(page);
@@ -184,7 +213,7 @@ export function* backlinkStream(page, { unique = false, anchorPadding = '' } = {
       domain_source: domain,
       domain_target: host,
       url_source: `https://${www}${domain}/${sourcePath(rnd, i)}`,
-      url_target: page,
+      url_target: wholeDomain && rnd.int(3) > 0 ? `https://${host}/${rnd.words(1, 3).join('-')}` : page,
     };
   }
 }

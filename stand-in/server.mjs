@@ -1,6 +1,8 @@
-// A faithful local stand-in of the Keywords Everywhere page backlinks API
-// (POST /v1/get_page_backlinks and /v1/get_unique_page_backlinks), with
-// switchable faults for tests. Node >= 20, no dependencies.
+// A faithful local stand-in of the Keywords Everywhere backlinks API
+// (POST /v1/get_page_backlinks, /v1/get_unique_page_backlinks,
+// /v1/get_domain_backlinks, /v1/get_unique_domain_backlinks and
+// GET /v1/account/credits), with a balance per test key that lookups spend,
+// and switchable faults for tests. Node >= 20, no dependencies.
 //
 // Library use:  const api = await startStandIn();  ...  await api.close();
 // CLI use:      node stand-in/server.mjs [--port N] [--quiet] [--delay-ms N]
@@ -10,43 +12,60 @@ import { pathToFileURL } from 'node:url';
 import {
   CREDITS_PER_LINK,
   EMPTY_HOST,
+  SAMPLE_BALANCE,
+  SAMPLE_DOMAIN,
+  SAMPLE_DOMAIN_BACKLINKS,
   SAMPLE_PAGE_BACKLINKS,
   SAMPLE_PAGES,
   SAMPLE_TIME_TAKEN,
   SAMPLE_UNIQUE_BACKLINKS,
+  SAMPLE_UNIQUE_DOMAIN_BACKLINKS,
   TRICKY_BACKLINKS,
   TRICKY_HOST,
   backlinkStream,
   generateBacklinks,
 } from './fixtures.mjs';
 
-export { SAMPLE_PAGE_BACKLINKS, SAMPLE_UNIQUE_BACKLINKS, TRICKY_BACKLINKS } from './fixtures.mjs';
+export {
+  SAMPLE_BALANCE,
+  SAMPLE_DOMAIN_BACKLINKS,
+  SAMPLE_PAGE_BACKLINKS,
+  SAMPLE_UNIQUE_BACKLINKS,
+  SAMPLE_UNIQUE_DOMAIN_BACKLINKS,
+  TRICKY_BACKLINKS,
+} from './fixtures.mjs';
 
 /**
  * API keys the stand-in knows. Any other key is answered with 401.
  * @type {Readonly<{valid: string, noSubscription: string, bronze: string, lowCredits: string, other402: string}>}
  */
 export const TEST_KEYS = Object.freeze({
-  valid: 'ke_test_valid_key', // Gold plan, effectively unlimited credits
-  noSubscription: 'ke_test_no_subscription', // -> 402 Subscription Required
+  valid: 'ke_test_valid_key', // Gold plan, 95,597,755 credits (the docs' sample balance)
+  noSubscription: 'ke_test_no_subscription', // -> 402 Subscription Required; 0 credits
   bronze: 'ke_test_bronze_plan', // -> 402 Gold or Platinum subscription required
-  lowCredits: 'ke_test_low_credits', // 100 credits: worst-case cost above 100 -> 402 Insufficient Credits
+  lowCredits: 'ke_test_low_credits', // 100 credits: worst-case cost above the balance -> 402 Insufficient Credits
   other402: 'ke_test_other_402', // -> 402 Payment Failed (undocumented)
 });
 
 /** Host of the page-directed scenario pages (`https://scenario.test/?status=503`). */
 export const SCENARIO_HOST = 'scenario.test';
 
-/** Credits the `lowCredits` account holds; it is never debited (the stand-in is stateless). */
+/** Credits the `lowCredits` account starts with. */
 export const LOW_CREDITS_BALANCE = 100;
 
+/** The accounts' plans; `credits` is each one's starting balance. */
 const ACCOUNTS = new Map([
-  [TEST_KEYS.valid, { plan: 'gold', credits: Infinity }],
+  [TEST_KEYS.valid, { plan: 'gold', credits: SAMPLE_BALANCE }],
   [TEST_KEYS.noSubscription, { plan: null, credits: 0 }],
-  [TEST_KEYS.bronze, { plan: 'bronze', credits: Infinity }],
+  [TEST_KEYS.bronze, { plan: 'bronze', credits: SAMPLE_BALANCE }],
   [TEST_KEYS.lowCredits, { plan: 'gold', credits: LOW_CREDITS_BALANCE }],
-  [TEST_KEYS.other402, { plan: 'gold', credits: Infinity, paymentFailed: true }],
+  [TEST_KEYS.other402, { plan: 'gold', credits: SAMPLE_BALANCE, paymentFailed: true }],
 ]);
+
+/** Every account's starting balance, as a stand-in's own Map it then spends from. */
+function startingBalances() {
+  return new Map([...ACCOUNTS].map(([key, account]) => [key, account.credits]));
+}
 
 const ERROR_BODIES = {
   unauthorized: { message: '401 Missing Or Invalid API Key' },
@@ -68,12 +87,12 @@ const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': 'authorization, content-type, accept',
   'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
-  'Access-Control-Expose-Headers': 'retry-after',
+  'Access-Control-Expose-Headers': 'retry-after, x-should-retry',
 };
 
 // Fields a fault may have. "Effect" fields change the answer; the others modify an effect.
 const FAULT_EFFECTS = ['status', 'body', 'delayMs', 'stallBodyMs', 'reset', 'truncate', 'html', 'empty', 'hugeBytes'];
-const FAULT_MODIFIERS = ['contentType', 'retryAfter', 'times'];
+const FAULT_MODIFIERS = ['contentType', 'retryAfter', 'headers', 'times', 'endpoint'];
 
 // ---------------------------------------------------------------------------
 // Replies: { status, headers, body: Buffer }
@@ -116,13 +135,14 @@ function bearerKey(header) {
  * Form fields from the query string, overridden field by field by an
  * `application/x-www-form-urlencoded` body (a body without Content-Type is
  * read as a form too, like curl --data; other body types are ignored).
- * @returns {{page: string|null, num: string|null}}
+ * @param {'page'|'domain'} target the field naming what is looked up
+ * @returns {{page: string|null, num: string|null} | {domain: string|null, num: string|null}}
  */
-function readForm(url, contentType, rawBody) {
+function readForm(url, contentType, rawBody, target) {
   const isForm = !contentType || /^application\/x-www-form-urlencoded\b/i.test(contentType);
   const body = new URLSearchParams(isForm ? rawBody : '');
   const field = (name) => body.get(name) ?? url.searchParams.get(name);
-  return { page: field('page'), num: field('num') };
+  return { [target]: field(target), num: field('num') };
 }
 
 function parseHttpUrl(text) {
@@ -134,10 +154,21 @@ function parseHttpUrl(text) {
   }
 }
 
+/** Whether `text` is a bare host name such as `example.com` (no scheme, port, path or user). */
+function isHostName(text) {
+  return /^[^\s/:@?#\\[\]<>"`{}|^%]+$/u.test(text) && !/^\.|\.\./.test(text);
+}
+
 /** Description of what is wrong with the form, or null when it is valid. */
-function formProblem({ page, num }) {
-  if (!page) return 'The page parameter is required.';
-  if (!parseHttpUrl(page)) return 'The page parameter must be an absolute http or https URL.';
+function formProblem(form) {
+  if ('domain' in form) {
+    if (!form.domain) return 'The domain parameter is required.';
+    if (!isHostName(form.domain)) return 'The domain parameter must be a domain name such as example.com.';
+  } else {
+    if (!form.page) return 'The page parameter is required.';
+    if (!parseHttpUrl(form.page)) return 'The page parameter must be an absolute http or https URL.';
+  }
+  const { num } = form;
   if (num === null || num === '') return 'The num parameter is required.';
   if (!/^\d+$/.test(num) || Number(num) < 1 || Number(num) > MAX_NUM) {
     return `The num parameter must be an integer between 1 and ${MAX_NUM}.`;
@@ -145,12 +176,12 @@ function formProblem({ page, num }) {
   return null;
 }
 
-/** The 402 body for this account and worst-case cost, or null when it may proceed. */
-function paymentProblem(account, worstCaseCost) {
+/** The 402 body for this account, balance and worst-case cost, or null when it may proceed. */
+function paymentProblem(account, balance, worstCaseCost) {
   if (!account.plan) return ERROR_BODIES.noSubscription;
   if (account.plan !== 'gold' && account.plan !== 'platinum') return ERROR_BODIES.wrongPlan;
   if (account.paymentFailed) return ERROR_BODIES.paymentFailed;
-  if (worstCaseCost > account.credits) return ERROR_BODIES.noCredits;
+  if (worstCaseCost > balance) return ERROR_BODIES.noCredits;
   return null;
 }
 
@@ -159,17 +190,26 @@ const round2 = (x) => Math.round(x * 100) / 100;
 /** time_taken of a generated answer: deterministic, grows with the count. */
 const timeTakenFor = (count) => round2(0.12 + count / 100000);
 
-/** Backlinks and time_taken for a valid request. */
-function findBacklinks(kind, page, num) {
-  if (SAMPLE_PAGES.includes(page)) {
-    const samples = kind === 'unique' ? SAMPLE_UNIQUE_BACKLINKS : SAMPLE_PAGE_BACKLINKS;
-    return { data: samples.slice(0, num), timeTaken: SAMPLE_TIME_TAKEN[kind] };
+/** The docs' samples, by kind. */
+const SAMPLES = {
+  page: SAMPLE_PAGE_BACKLINKS,
+  unique: SAMPLE_UNIQUE_BACKLINKS,
+  domain: SAMPLE_DOMAIN_BACKLINKS,
+  unique_domain: SAMPLE_UNIQUE_DOMAIN_BACKLINKS,
+};
+
+/** Backlinks and time_taken for a valid request of `kind` about `target` (a page or a domain). */
+function findBacklinks(kind, target, num) {
+  const isDomain = kind === 'domain' || kind === 'unique_domain';
+  if (isDomain ? target.toLowerCase() === SAMPLE_DOMAIN : SAMPLE_PAGES.includes(target)) {
+    return { data: SAMPLES[kind].slice(0, num), timeTaken: SAMPLE_TIME_TAKEN[kind] };
   }
-  const host = new URL(page).hostname;
+  const page = isDomain ? `https://${target}/` : target;
+  const host = isDomain ? target.toLowerCase() : new URL(page).hostname;
   let data;
   if (host === EMPTY_HOST) data = [];
   else if (host === TRICKY_HOST) data = TRICKY_BACKLINKS.slice(0, num);
-  else data = generateBacklinks(page, num, { unique: kind === 'unique' });
+  else data = generateBacklinks(page, num, { unique: kind === 'unique' || kind === 'unique_domain', wholeDomain: isDomain });
   return { data, timeTaken: timeTakenFor(data.length) };
 }
 
@@ -179,20 +219,32 @@ function successTail(kind, count, timeTaken) {
 }
 
 /**
- * The answer the real API would give, plus the scenario fault its page asks for.
- * @returns {{reply: object, scenario: object|null}}
+ * The answer the real API would give, plus the scenario fault its page asks
+ * for; a 200 comes with `spend()`, which takes its credits from the key's
+ * balance in `state` (called once the answer goes out).
+ * @returns {{reply: object, scenario: object|null, spend?: () => void}}
  */
-function answer(kind, authorization, form) {
-  const account = ACCOUNTS.get(bearerKey(authorization));
+function answer(state, kind, authorization, form) {
+  const key = bearerKey(authorization);
+  const account = ACCOUNTS.get(key);
   if (!account) return { reply: jsonReply(401, ERROR_BODIES.unauthorized), scenario: null };
   const problem = formProblem(form);
   if (problem) return { reply: jsonReply(400, { message: '400 Invalid Request', description: problem }), scenario: null };
   const num = Number(form.num);
-  const refusal = paymentProblem(account, num * CREDITS_PER_LINK[kind]);
+  const refusal = paymentProblem(account, state.balances.get(key), num * CREDITS_PER_LINK[kind]);
   if (refusal) return { reply: jsonReply(402, refusal), scenario: null };
-  const { data, timeTaken } = findBacklinks(kind, form.page, num);
+  const target = form.page ?? form.domain;
+  const { data, timeTaken } = findBacklinks(kind, target, num);
   const body = { data, ...successTail(kind, data.length, timeTaken) };
-  return { reply: jsonReply(200, body), scenario: scenarioFault(form.page) };
+  const spend = () => state.balances.set(key, state.balances.get(key) - body.credits_consumed);
+  return { reply: jsonReply(200, body), scenario: form.page ? scenarioFault(form.page) : null, spend };
+}
+
+/** GET /v1/account/credits: `[balance]` for a known key. */
+function balanceAnswer(state, authorization) {
+  const key = bearerKey(authorization);
+  if (!ACCOUNTS.has(key)) return jsonReply(401, ERROR_BODIES.unauthorized);
+  return jsonReply(200, [state.balances.get(key)]);
 }
 
 // ---------------------------------------------------------------------------
@@ -211,6 +263,7 @@ function answer(kind, authorization, form) {
  * @property {string} [body] exact body (status defaults to 200)
  * @property {string} [contentType] with body/status; default application/json
  * @property {string} [retryAfter] sent verbatim as Retry-After
+ * @property {Record<string, string>} [headers] more headers, sent verbatim (e.g. Location, x-should-retry)
  * @property {number} [delayMs] wait before answering
  * @property {number} [stallBodyMs] send headers + half the body, wait, send the rest
  * @property {'before'|'mid-body'} [reset] destroy the socket before answering / after half the body
@@ -219,6 +272,8 @@ function answer(kind, authorization, form) {
  * @property {boolean} [empty] an empty body
  * @property {number} [hugeBytes] a streamed valid 200 JSON body of at least this many bytes
  * @property {number} [times] how many requests it applies to (default 1)
+ * @property {'lookup'|'balance'} [endpoint] which requests it applies to: the
+ *   lookups (default), or the balance (GET /v1/account/credits); each has a queue
  */
 
 /** Throws a TypeError unless `fault` is a well-formed {@link Fault}; returns a copy. */
@@ -233,6 +288,7 @@ function checkFault(fault) {
     body: (v) => typeof v === 'string',
     contentType: (v) => typeof v === 'string',
     retryAfter: (v) => typeof v === 'string',
+    headers: (v) => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((h) => typeof h === 'string'),
     delayMs: isCount,
     stallBodyMs: isCount,
     hugeBytes: isCount,
@@ -241,6 +297,7 @@ function checkFault(fault) {
     html: (v) => typeof v === 'boolean',
     empty: (v) => typeof v === 'boolean',
     times: (v) => Number.isSafeInteger(v) && v >= 1,
+    endpoint: (v) => v === 'lookup' || v === 'balance',
   };
   for (const [key, ok] of Object.entries(checks)) {
     if (fault[key] !== undefined && !ok(fault[key])) throw new TypeError(`invalid fault ${key}: ${JSON.stringify(fault[key])}`);
@@ -284,8 +341,9 @@ function substituteReply(fault) {
   return null;
 }
 
-function withRetryAfter(reply, retryAfter) {
-  return retryAfter === undefined ? reply : { ...reply, headers: { ...reply.headers, 'Retry-After': retryAfter } };
+function withHeaders(reply, { retryAfter, headers }) {
+  const extra = { ...(retryAfter === undefined ? {} : { 'Retry-After': retryAfter }), ...headers };
+  return Object.keys(extra).length === 0 ? reply : { ...reply, headers: { ...reply.headers, ...extra } };
 }
 
 /** Writes a chunk, waiting for drain; resolves false when the response is gone. */
@@ -316,7 +374,7 @@ async function sendHuge(res, kind, page, minBytes) {
   let chunk = '{"data":[';
   let bytes = chunk.length;
   let count = 0;
-  for (const link of backlinkStream(page, { unique: kind === 'unique', anchorPadding: HUGE_ANCHOR_PADDING })) {
+  for (const link of backlinkStream(page, { unique: kind === 'unique' || kind === 'unique_domain', anchorPadding: HUGE_ANCHOR_PADDING })) {
     if (bytes >= minBytes) break;
     const json = (count++ ? ',' : '') + toJson(link);
     chunk += json;
@@ -344,21 +402,37 @@ async function sendHuge(res, kind, page, minBytes) {
  *   the bulk benchmark uses it), before any fault's own delay.
  * @returns {Promise<{
  *   url: string, port: number, close: () => Promise<void>,
- *   log: object[], clearLog: () => void,
+ *   log: object[], balanceLog: object[], clearLog: () => void,
  *   enqueueFault: (fault: Fault) => void, clearFaults: () => void,
  *   keys: typeof TEST_KEYS,
- * }>} `log` is live: each endpoint POST appends
- *   `{time, method, path, contentType, accept, authorization, rawBody, form: {page, num}, fault}`,
+ *   balance: (key: string) => number|undefined, setBalance: (key: string, credits: number) => void,
+ *   resetBalances: () => void,
+ * }>} `log` is live: each lookup (an endpoint POST) appends
+ *   `{time, method, path, contentType, accept, authorization, rawBody, form, fault}`
+ *   (`form` is `{page, num}` or `{domain, num}` as the endpoint takes); `balanceLog`
+ *   is the same for each balance request (`form` is `{}`), kept apart so that
+ *   a client reading the balance around its lookups leaves `log` as it was;
  *   and sets `abandoned: true` on it if the client closes the connection
  *   before the whole answer has gone out.
- *   `enqueueFault` queues a {@link Fault} for the next endpoint request(s),
+ *   `enqueueFault` queues a {@link Fault} for the next lookup(s) (or balance
+ *   requests, with `endpoint: 'balance'`),
  *   in order, and throws a TypeError on a malformed one.
  */
 export async function startStandIn({ port = 0, host = '127.0.0.1', quiet = true, answerDelayMs = 0 } = {}) {
   if (!Number.isSafeInteger(answerDelayMs) || answerDelayMs < 0) {
     throw new TypeError(`answerDelayMs must be a whole number of ms, 0 or more; got ${answerDelayMs}`);
   }
-  const state = { log: [], faults: [], timers: new Set(), sockets: new Set(), quiet, answerDelayMs };
+  const state = {
+    log: [],
+    balanceLog: [],
+    faults: [],
+    balanceFaults: [],
+    timers: new Set(),
+    sockets: new Set(),
+    quiet,
+    answerDelayMs,
+    balances: startingBalances(),
+  };
   const server = http.createServer((req, res) => handle(state, req, res));
   server.on('connection', (socket) => {
     state.sockets.add(socket);
@@ -380,24 +454,46 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', quiet = true,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
     port: actualPort,
     log: state.log,
+    balanceLog: state.balanceLog,
     keys: TEST_KEYS,
-    clearLog: () => void state.log.splice(0),
+    clearLog: () => clearLog(state),
     enqueueFault: (fault) => enqueueFault(state, fault),
-    clearFaults: () => void state.faults.splice(0),
+    clearFaults: () => clearFaults(state),
+    balance: (key) => state.balances.get(key),
+    setBalance: (key, credits) => setBalance(state, key, credits),
+    resetBalances: () => void (state.balances = startingBalances()),
     close: () => (closing ??= shutDown(state, server)),
   };
 }
 
-function enqueueFault(state, fault) {
-  const copy = checkFault(fault);
-  state.faults.push({ fault: copy, remaining: copy.times ?? 1 });
+/** Sets a test key's balance; throws a TypeError for an unknown key or a bad amount. */
+function setBalance(state, key, credits) {
+  if (!ACCOUNTS.has(key)) throw new TypeError('not a test key');
+  if (!Number.isSafeInteger(credits) || credits < 0) throw new TypeError(`invalid credits: ${JSON.stringify(credits)}`);
+  state.balances.set(key, credits);
 }
 
-/** The next queued fault (consuming one of its `times`), or null. */
-function takeFault(state) {
-  const head = state.faults[0];
+function enqueueFault(state, fault) {
+  const copy = checkFault(fault);
+  const queue = copy.endpoint === 'balance' ? state.balanceFaults : state.faults;
+  queue.push({ fault: copy, remaining: copy.times ?? 1 });
+}
+
+function clearFaults(state) {
+  state.faults.splice(0);
+  state.balanceFaults.splice(0);
+}
+
+function clearLog(state) {
+  state.log.splice(0);
+  state.balanceLog.splice(0);
+}
+
+/** The next fault of `queue` (consuming one of its `times`), or null. */
+function takeFault(queue) {
+  const head = queue[0];
   if (!head) return null;
-  if (--head.remaining === 0) state.faults.shift();
+  if (--head.remaining === 0) queue.shift();
   return head.fault;
 }
 
@@ -420,15 +516,29 @@ function shutDown(state, server) {
   return closed;
 }
 
-const ENDPOINTS = { '/v1/get_page_backlinks': 'page', '/v1/get_unique_page_backlinks': 'unique' };
+const ENDPOINTS = {
+  '/v1/get_page_backlinks': 'page',
+  '/v1/get_unique_page_backlinks': 'unique',
+  '/v1/get_domain_backlinks': 'domain',
+  '/v1/get_unique_domain_backlinks': 'unique_domain',
+};
 
 /** path -> method -> handler(ctx) */
 const ROUTES = {
   ...Object.fromEntries(Object.entries(ENDPOINTS).map(([path, kind]) => [path, { POST: (ctx) => handleApi(ctx, kind) }])),
-  '/__control/faults': { POST: handleAddFaults, DELETE: ({ state, res }) => (state.faults.splice(0), sendNoContent(res)) },
+  '/v1/account/credits': { GET: (ctx) => handleApi(ctx, 'credits') },
+  '/__control/balance': {
+    // {key, credits}: sets that test key's balance; DELETE: every balance back to its start.
+    POST: handleSetBalance,
+    DELETE: ({ state, res }) => ((state.balances = startingBalances()), sendNoContent(res)),
+  },
+  '/__control/faults': { POST: handleAddFaults, DELETE: ({ state, res }) => (clearFaults(state), sendNoContent(res)) },
   '/__control/log': {
-    GET: ({ state, res }) => send(res, jsonReply(200, state.log)),
-    DELETE: ({ state, res }) => (state.log.splice(0), sendNoContent(res)),
+    // ?balance=1 adds the balance requests, in the order they came.
+    GET: ({ state, res, url }) => send(res, jsonReply(200, url.searchParams.get('balance') === '1'
+      ? [...state.log, ...state.balanceLog].sort((a, b) => a.seq - b.seq)
+      : state.log)),
+    DELETE: ({ state, res }) => (clearLog(state), sendNoContent(res)),
   },
 };
 
@@ -472,11 +582,18 @@ async function readBody(req) {
   return size > MAX_REQUEST_BODY ? null : Buffer.concat(chunks).toString('utf8');
 }
 
-/** POST to an API endpoint: log it, then answer, through the next queued or scenario fault. */
+/** Requests seen by every stand-in of this process, for the order of the logs. */
+let requestCount = 0;
+
+/** A request to an API endpoint: log it, then answer, through the next queued or scenario fault. */
 async function handleApi({ state, req, res, url, rawBody }, kind) {
-  const form = readForm(url, req.headers['content-type'], rawBody);
-  const queued = takeFault(state);
-  const { reply, scenario } = answer(kind, req.headers.authorization, form);
+  const isBalance = kind === 'credits';
+  const target = kind === 'domain' || kind === 'unique_domain' ? 'domain' : 'page';
+  const form = isBalance ? {} : readForm(url, req.headers['content-type'], rawBody, target);
+  const queued = takeFault(isBalance ? state.balanceFaults : state.faults);
+  const { reply, scenario, spend } = isBalance
+    ? { reply: balanceAnswer(state, req.headers.authorization), scenario: null }
+    : answer(state, kind, req.headers.authorization, form);
   const fault = queued ?? scenario;
   const entry = {
     time: new Date().toISOString(),
@@ -489,13 +606,18 @@ async function handleApi({ state, req, res, url, rawBody }, kind) {
     form,
     fault,
   };
-  state.log.push(entry);
+  Object.defineProperty(entry, 'seq', { value: ++requestCount, enumerable: false });
+  (isBalance ? state.balanceLog : state.log).push(entry);
   // The client closed the connection before the whole answer went out (as
   // a timeout or an abort does): set then, so a test can wait for it.
   res.once('close', () => {
     if (!res.writableFinished) entry.abandoned = true;
   });
   if (state.answerDelayMs > 0 && !(await sleep(state, state.answerDelayMs))) return;
+  // The normal 200 spends its credits when it goes out, whole or not; a
+  // reply a fault puts in its place spends nothing.
+  const sendsNormal = !fault || (fault.reset !== 'before' && fault.hugeBytes === undefined && !substituteReply(fault));
+  if (spend && sendsNormal) spend();
   await respond({ state, req, res }, kind, form, reply, fault);
 }
 
@@ -506,10 +628,10 @@ async function respond({ state, req, res }, kind, form, reply, fault) {
   if (res.destroyed) return;
   if (fault.reset === 'before') return void req.socket.destroy();
   if (fault.hugeBytes !== undefined) {
-    const page = parseHttpUrl(form.page ?? '') ? form.page : 'https://example.org/';
+    const page = parseHttpUrl(form.page ?? '') ? form.page : form.domain ? `https://${form.domain}/` : 'https://example.org/';
     return sendHuge(res, kind, page, fault.hugeBytes);
   }
-  const shaped = withRetryAfter(substituteReply(fault) ?? reply, fault.retryAfter);
+  const shaped = withHeaders(substituteReply(fault) ?? reply, fault);
   if (fault.truncate) {
     const body = shaped.body.subarray(0, Math.floor(shaped.body.length / 2));
     return send(res, { ...shaped, body });
@@ -526,6 +648,17 @@ async function respond({ state, req, res }, kind, form, reply, fault) {
   return send(res, shaped);
 }
 
+/** POST /__control/balance with `{key, credits}`. */
+function handleSetBalance({ state, res, rawBody }) {
+  try {
+    const { key, credits } = JSON.parse(rawBody);
+    setBalance(state, key, credits);
+  } catch (error) {
+    return send(res, jsonReply(400, { message: '400 Invalid Request', description: error.message }));
+  }
+  return sendNoContent(res);
+}
+
 /** POST /__control/faults with one fault or an array of faults (all or nothing). */
 function handleAddFaults({ state, res, rawBody }) {
   let faults;
@@ -536,7 +669,7 @@ function handleAddFaults({ state, res, rawBody }) {
     return send(res, jsonReply(400, { message: '400 Invalid Request', description: error.message }));
   }
   faults.forEach((fault) => enqueueFault(state, fault));
-  return send(res, jsonReply(200, { queued: state.faults.reduce((n, f) => n + f.remaining, 0) }));
+  return send(res, jsonReply(200, { queued: [...state.faults, ...state.balanceFaults].reduce((n, f) => n + f.remaining, 0) }));
 }
 
 // ---------------------------------------------------------------------------

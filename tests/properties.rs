@@ -11,16 +11,17 @@
 //! is not reached natively; the portable path is.
 #![cfg(not(target_arch = "wasm32"))]
 
+use keywords_everywhere_backlinks::endpoint::{Endpoint, Target};
 use keywords_everywhere_backlinks::json::{
-    object_strings, scan_backlinks, BacklinksShape, BACKLINK_FIELDS,
+    object_strings, scan_backlinks, BacklinksShape, AS_TEXT, BACKLINK_FIELDS,
 };
 use keywords_everywhere_backlinks::params::{ClientConfig, Fields, Name, Query, Value, MAX_NUM};
-use keywords_everywhere_backlinks::request::{build, form_encode_into, Endpoint};
+use keywords_everywhere_backlinks::request::{build, form_encode_into};
 use keywords_everywhere_backlinks::response::classify;
 use keywords_everywhere_backlinks::retry::{
     delay_ms, parse_http_date, parse_retry_after, BASE_DELAY_MS, MAX_DELAY_MS, MAX_RETRY_AFTER_S,
 };
-use keywords_everywhere_backlinks::url::parse_http_url;
+use keywords_everywhere_backlinks::url::{check_host_name, parse_http_url};
 use keywords_everywhere_backlinks::words::number;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -92,22 +93,28 @@ fn unknown_key() -> impl Strategy<Value = String> {
     })
 }
 
-/// A documented field's value on the wire: missing (None), null or a string.
+/// A documented field's value on the wire: missing (None), null, a string,
+/// or (read leniently) a number or a boolean.
 fn field_value() -> impl Strategy<Value = Option<Json>> {
     prop_oneof![
         1 => Just(None),
         1 => Just(Some(Json::Null)),
         4 => text().prop_map(|s| Some(Json::String(s))),
+        1 => any::<i64>().prop_map(|n| Some(Json::from(n))),
+        1 => any::<bool>().prop_map(|b| Some(Json::Bool(b))),
     ]
 }
 
-/// `credits_consumed` / `time_taken` on the wire: missing, null or a number.
+/// `credits_consumed` / `time_taken` on the wire: missing, null, a number,
+/// or (read leniently) anything else.
 fn number_value() -> impl Strategy<Value = Option<Json>> {
     prop_oneof![
         Just(None),
         Just(Some(Json::Null)),
         any::<u32>().prop_map(|n| Some(Json::from(n))),
         any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map(Json::Number)),
+        any::<f64>().prop_map(|f| Some(Json::String(f.to_string()))),
+        json_value().prop_map(Some),
     ]
 }
 
@@ -115,7 +122,8 @@ fn number_value() -> impl Strategy<Value = Option<Json>> {
 type Members = Vec<(String, Json)>;
 
 /// One backlink: its members in wire order, and the indexes (into
-/// `BACKLINK_FIELDS`) of the fields that are missing or null.
+/// `BACKLINK_FIELDS`) of the fields that are missing or null, or plus
+/// `AS_TEXT` of those that are a number or a boolean.
 fn backlink() -> impl Strategy<Value = (Members, Vec<u8>)> {
     (
         prop::collection::vec(field_value(), 5),
@@ -129,6 +137,8 @@ fn backlink() -> impl Strategy<Value = (Members, Vec<u8>)> {
                     Some(v) => {
                         if v.is_null() {
                             fill.push(f as u8);
+                        } else if v.is_number() || v.is_boolean() {
+                            fill.push(f as u8 + AS_TEXT);
                         }
                         members.push((BACKLINK_FIELDS[f].to_string(), v));
                     }
@@ -218,7 +228,7 @@ fn js_value() -> impl Strategy<Value = Value> {
 fn field_name() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => prop::sample::select(vec![
-            "apiKey", "baseUrl", "timeoutMs", "maxRetries", "page", "num", "signal",
+            "apiKey", "baseUrl", "timeoutMs", "maxRetries", "page", "domain", "num", "signal",
         ])
         .prop_map(String::from),
         1 => text(),
@@ -392,17 +402,19 @@ proptest! {
     }
 
     #[test]
-    fn validation_takes_any_fields(entries in entries(), page_endpoint in any::<bool>()) {
+    fn validation_takes_any_fields(entries in entries(), endpoint in prop::sample::select(Endpoint::ALL.to_vec())) {
         let fields = Fields::new(entries);
-        let endpoint = if page_endpoint { Endpoint::Page } else { Endpoint::Unique };
         match Query::from_fields(endpoint, fields.clone()) {
             Ok(q) => {
                 prop_assert!((1..=MAX_NUM).contains(&q.num));
-                prop_assert!(parse_http_url(&q.page).is_ok());
+                match endpoint.target() {
+                    Target::Page => prop_assert!(parse_http_url(&q.target).is_ok()),
+                    Target::Domain => prop_assert!(check_host_name(&q.target).is_ok()),
+                }
             }
             Err(e) => prop_assert!(
                 e.code() == "aborted"
-                    || ["page", "num", "signal", "params"].contains(&e.field().unwrap_or("")),
+                    || [endpoint.target().name(), "num", "signal", "params"].contains(&e.field().unwrap_or("")),
                 "{e}"
             ),
         }
@@ -460,7 +472,27 @@ proptest! {
         ];
         entries.extend(signal.map(|s| (Name::from("signal"), s)));
         let q = Query::from_fields(Endpoint::Page, Fields::new(entries)).unwrap();
-        prop_assert_eq!((q.page, q.num), (page, num));
+        prop_assert_eq!((q.target, q.num), (page, num));
+    }
+
+    /// A valid domain and num are always accepted, exactly as given; the
+    /// same domain with a scheme, a port, a path or `user@` never is.
+    #[test]
+    fn valid_domains_are_accepted(
+        domain in "([a-z0-9-]{1,12}\\.){0,3}[a-z]{2,10}\\.?",
+        num in 1..=MAX_NUM,
+        unique in any::<bool>(),
+        wrong in prop::sample::select(vec!["https://{}/", "{}:8080", "{}/a", "u@{}", " {}", "{} x", "http://{}"]),
+    ) {
+        let endpoint = if unique { Endpoint::UniqueDomain } else { Endpoint::Domain };
+        let with = |d: String| Fields::new(vec![
+            (Name::from("domain"), Value::String(d)),
+            (Name::from("num"), Value::Number(f64::from(num))),
+        ]);
+        let q = Query::from_fields(endpoint, with(domain.clone())).unwrap();
+        prop_assert_eq!((q.target, q.num), (domain.clone(), num));
+        let e = Query::from_fields(endpoint, with(wrong.replace("{}", &domain))).unwrap_err();
+        prop_assert_eq!(e.field(), Some("domain"));
     }
 
     /// A num that is not a whole number from 1 to 10000 is refused, naming `num`.
@@ -471,7 +503,7 @@ proptest! {
             (Name::from("page"), Value::String("https://example.com/".into())),
             (Name::from("num"), Value::Number(n)),
         ];
-        let e = Query::from_fields(Endpoint::Unique, Fields::new(entries)).unwrap_err();
+        let e = Query::from_fields(Endpoint::UniquePage, Fields::new(entries)).unwrap_err();
         prop_assert_eq!(e.field(), Some("num"));
     }
 
@@ -543,7 +575,7 @@ proptest! {
         page in text(),
         num in 1..=MAX_NUM,
         key in proptest::option::of(secret()),
-        unique in any::<bool>(),
+        endpoint in prop::sample::select(Endpoint::ALL.to_vec()),
     ) {
         let config = ClientConfig {
             api_key: key.clone(),
@@ -551,12 +583,12 @@ proptest! {
             timeout_ms: 1000,
             max_retries: 0,
         };
-        let endpoint = if unique { Endpoint::Unique } else { Endpoint::Page };
-        let request = build(&config, &Query { endpoint, page: page.clone(), num });
+        let request = build(&config, &Query { endpoint, target: page.clone(), num });
         prop_assert_eq!(&request.url, &format!("https://proxy.example/base{}", endpoint.path()));
         let pairs: Vec<&str> = request.body.split('&').collect();
         prop_assert_eq!(pairs.len(), 2);
-        prop_assert_eq!(pairs[0].strip_prefix("page=").and_then(form_decode), Some(page));
+        let field = format!("{}=", endpoint.target().name());
+        prop_assert_eq!(pairs[0].strip_prefix(field.as_str()).and_then(form_decode), Some(page));
         prop_assert_eq!(pairs[1], format!("num={num}"));
         let auth = request.headers.iter().find(|(name, _)| *name == "Authorization");
         prop_assert_eq!(auth.map(|(_, v)| v.clone()), key.as_ref().map(|k| format!("Bearer {k}")));
@@ -619,11 +651,20 @@ proptest! {
     /// right count of backlinks and the right fields to fill with "".
     #[test]
     fn valid_bodies_are_accepted((body, shape) in valid_body()) {
-        prop_assert_eq!(scan_backlinks(body.as_bytes()), Ok(shape.clone()), "{}", body);
-        prop_assert_eq!(classify(200, body.as_bytes(), None).ok(), Some(shape));
+        let scanned = scan_backlinks(body.as_bytes());
+        prop_assert!(scanned.is_ok(), "{}: {:?}", body, scanned);
+        let scanned = scanned.unwrap();
+        prop_assert_eq!((scanned.items, &scanned.fill), (shape.items, &shape.fill), "{}", body);
+        // Where it says credits_consumed is, is that field's value.
+        let doc: Json = serde_json::from_str(&body).unwrap();
+        let token = scanned.credits.map(|(a, b)| body[a as usize..b as usize].to_string());
+        let value = token.map(|t| serde_json::from_str::<Json>(&t).unwrap());
+        prop_assert_eq!(value.as_ref(), doc.get("credits_consumed"));
+        prop_assert_eq!(classify(200, body.as_bytes(), None).ok(), Some(scanned));
     }
 
-    /// A wrong type in a documented place is refused, saying where.
+    /// A wrong type in a documented place is refused, saying where; a paid
+    /// answer's cosmetic deviations are accepted.
     #[test]
     fn wrong_types_are_refused(
         (body, shape) in valid_body(),
@@ -648,14 +689,23 @@ proptest! {
         if !wrong.is_array() {
             refused(&|d| d["data"] = wrong.clone(), "data")?;
         }
-        if shape.items > 0 && !wrong.is_string() {
+        let accepted = |change: &dyn Fn(&mut Json)| -> Result<(), TestCaseError> {
+            let mut changed = doc.clone();
+            change(&mut changed);
+            let scanned = scan_backlinks(changed.to_string().as_bytes());
+            prop_assert!(scanned.is_ok(), "{}: {:?}", changed, scanned);
+            Ok(())
+        };
+        if shape.items > 0 {
             let name = BACKLINK_FIELDS[field];
-            refused(&|d| d["data"][0][name] = wrong.clone(), &format!("data[0].{name}"))?;
+            if wrong.is_array() || wrong.is_object() {
+                refused(&|d| d["data"][0][name] = wrong.clone(), &format!("data[0].{name}"))?;
+            } else {
+                accepted(&|d| d["data"][0][name] = wrong.clone())?;
+            }
         }
-        if !wrong.is_number() {
-            let name = if field % 2 == 0 { "credits_consumed" } else { "time_taken" };
-            refused(&|d| d[name] = wrong.clone(), name)?;
-        }
+        let name = if field % 2 == 0 { "credits_consumed" } else { "time_taken" };
+        accepted(&|d| d[name] = wrong.clone())?;
     }
 
     /// A valid body with one byte changed, inserted or removed never panics,
@@ -679,8 +729,11 @@ proptest! {
             // Still JSON (serde_json refuses invalid UTF-8 and lone surrogates, which
             // JSON.parse after TextDecoder accepts, so only check what it can read).
             if let Ok(Json::Object(doc)) = serde_json::from_slice::<Json>(&bytes) {
-                let data = doc.get("data").and_then(Json::as_array);
-                prop_assert_eq!(data.map(Vec::len), Some(shape.items as usize));
+                let items = match doc.get("data") {
+                    Some(Json::Null) => Some(0),
+                    data => data.and_then(Json::as_array).map(Vec::len),
+                };
+                prop_assert_eq!(items, Some(shape.items as usize));
             }
         }
     }

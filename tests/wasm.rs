@@ -61,6 +61,14 @@ async fn fault(json: &str) {
     assert!(r.ok(), "fault not queued: {}", r.status());
 }
 
+/// Drops the stand-in's queued faults.
+async fn clear_faults() {
+    gloo_net::http::Request::delete(&format!("{STAND_IN}/__control/faults"))
+        .send()
+        .await
+        .unwrap();
+}
+
 /// How many endpoint requests the stand-in has seen.
 async fn requests_seen() -> u32 {
     let r = gloo_net::http::Request::get(&format!("{STAND_IN}/__control/log"))
@@ -170,8 +178,88 @@ fn estimates_credits() {
         estimate_credits("page".into(), 10_000.into()).unwrap(),
         10_000
     );
-    let err = estimate_credits("domain".into(), 1.into()).unwrap_err();
+    assert_eq!(estimate_credits("domain".into(), 7.into()).unwrap(), 7);
+    assert_eq!(
+        estimate_credits("unique_domain".into(), 7.into()).unwrap(),
+        35
+    );
+    assert_eq!(
+        estimate_credits("unique_page".into(), 7.into()).unwrap(),
+        35
+    );
+    let err = estimate_credits("domains".into(), 1.into()).unwrap_err();
     assert_eq!(get(&err, "field"), "kind");
+}
+
+#[wasm_bindgen_test]
+async fn domain_lookups_return_the_documented_samples() {
+    let c = client(VALID_KEY, &[]);
+    let p = || object(&[("domain", "example.com".into()), ("num", 5.into())]);
+    let r = JsFuture::from(c.get_domain_backlinks(p())).await.unwrap();
+    let first = js_sys::Array::from(&get(&r, "data")).get(0);
+    assert_eq!(get(&first, "domain_source"), "amazon.com");
+    assert_eq!(get(&r, "credits_consumed").as_f64(), Some(5.0));
+    assert_eq!(get(&r, "time_taken").as_f64(), Some(2.02));
+    let r = JsFuture::from(c.get_unique_domain_backlinks(p()))
+        .await
+        .unwrap();
+    let second = js_sys::Array::from(&get(&r, "data")).get(1);
+    assert_eq!(get(&second, "domain_source"), "microsoft.com");
+    assert_eq!(get(&r, "credits_consumed").as_f64(), Some(25.0));
+}
+
+#[wasm_bindgen_test]
+async fn a_url_is_no_domain() {
+    let c = client(VALID_KEY, &[]);
+    let before = requests_seen().await;
+    let p = object(&[("domain", "https://example.com/".into()), ("num", 5.into())]);
+    let err = rejection(c.get_domain_backlinks(p)).await;
+    assert_eq!(code(&err), "invalid_argument");
+    assert_eq!(get(&err, "field"), "domain");
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(
+        message.contains("pass `example.com`, not a URL"),
+        "{message}"
+    );
+    assert_eq!(requests_seen().await, before);
+}
+
+#[wasm_bindgen_test]
+async fn the_balance_is_a_number_that_lookups_spend() {
+    let c = client(VALID_KEY, &[]);
+    let before = JsFuture::from(c.get_credits(JsValue::UNDEFINED))
+        .await
+        .unwrap()
+        .as_f64()
+        .expect("a number");
+    JsFuture::from(c.get_page_backlinks(params("https://example.com/", 2.0)))
+        .await
+        .unwrap();
+    let after = JsFuture::from(c.get_credits(object(&[])))
+        .await
+        .unwrap()
+        .as_f64()
+        .expect("a number");
+    assert_eq!(before - after, 2.0);
+}
+
+#[wasm_bindgen_test]
+async fn a_redirect_is_not_followed() {
+    let c = client(VALID_KEY, &[("maxRetries", 2.into())]);
+    fault(&format!(
+        r#"{{"status":307,"headers":{{"Location":"{STAND_IN}/v1/get_page_backlinks","Cache-Control":"no-store"}},"times":3}}"#
+    ))
+    .await;
+    let before = requests_seen().await;
+    let err = rejection(c.get_page_backlinks(params("https://a.example/", 1.0))).await;
+    // Node shows the status; a browser hides it behind an opaque redirect.
+    let status = get(&err, "status").as_f64();
+    match code(&err).as_str() {
+        "http_error" => assert_eq!(status, Some(307.0)),
+        other => assert_eq!((other, status), ("network_error", None)),
+    }
+    assert_eq!(requests_seen().await - before, 1);
+    clear_faults().await;
 }
 
 #[wasm_bindgen_test]

@@ -6,7 +6,12 @@
 // seen }: lib is the imported package, api talks to the stand-in's control
 // routes, keys are the stand-in's test keys, seen collects every error a case
 // observed so the last case can check that no key leaked into any of them.
-import { TRICKY_BACKLINKS } from '../../stand-in/fixtures.mjs';
+import {
+  SAMPLE_BALANCE,
+  SAMPLE_DOMAIN_BACKLINKS,
+  SAMPLE_UNIQUE_DOMAIN_BACKLINKS,
+  TRICKY_BACKLINKS,
+} from '../../stand-in/fixtures.mjs';
 
 export const KEYS = {
   valid: 'ke_test_valid_key',
@@ -113,13 +118,28 @@ export function standInControl(base) {
       await fetch(`${base}/__control/faults`, { method: 'DELETE' });
     },
     async log() {
-      return (await fetch(`${base}/__control/log`)).json();
+      // Lookups and balance requests alike.
+      return (await fetch(`${base}/__control/log?balance=1`)).json();
     },
     async clearLog() {
       await fetch(`${base}/__control/log`, { method: 'DELETE' });
     },
+    async setBalance(key, credits) {
+      const r = await fetch(`${base}/__control/balance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key, credits }),
+      });
+      if (!r.ok) fail(`balance not set: ${r.status} ${await r.text()}`);
+    },
+    async resetBalances() {
+      await fetch(`${base}/__control/balance`, { method: 'DELETE' });
+    },
   };
 }
+
+/** Whether this runs in a browser, whose fetch hides a redirect's status. */
+const inBrowser = typeof document !== 'undefined';
 
 function client(ctx, options = {}) {
   return new ctx.lib.BacklinksClient({ apiKey: KEYS.valid, baseUrl: ctx.api.base, ...options });
@@ -153,7 +173,14 @@ export const cases = [
       eq(estimateCredits('page', 7), 7);
       eq(estimateCredits('unique', 7), 35);
       eq(estimateCredits('unique', 10000), 50000);
-      throws(ctx, () => estimateCredits('domain', 5), 'invalid_argument', 'bad kind');
+      eq(estimateCredits('unique_page', 7), 35);
+      eq(estimateCredits('domain', 7), 7);
+      eq(estimateCredits('unique_domain', 10000), 50000);
+      for (const kind of ['domains', 'Page', '', 5, undefined]) {
+        const e = throws(ctx, () => estimateCredits(kind, 5), 'invalid_argument', `bad kind ${String(kind)}`);
+        eq(e.field, 'kind', 'field');
+        ok(/unique_domain/.test(e.message), e.message);
+      }
       for (const num of [0, 10001, 2.5, NaN, '5', undefined]) {
         const e = throws(ctx, () => estimateCredits('page', num), 'invalid_argument', `num ${String(num)}`);
         eq(e.field, 'num', 'field');
@@ -513,9 +540,9 @@ export const cases = [
         [{ truncate: true }, /ends early|truncated/],
         [{ empty: true }, /empty/],
         [{ body: '{"data":{}}' }, /not an array/],
-        [{ body: '{"message":"ok"}' }, /no `data`/],
-        [{ body: '{"data":[],"credits_consumed":"5"}' }, /credits_consumed/],
-        [{ body: '{"data":[{"anchor_text":5}]}' }, /anchor_text/],
+        [{ body: '{"data":"x"}' }, /not an array/],
+        [{ body: '{"credits_consumed":5}' }, /no `data`/],
+        [{ body: '{"data":[{"anchor_text":{}}]}' }, /anchor_text/],
         [{ body: '{"data":["x"]}' }, /not an object/],
       ];
       for (const [fault, says] of bodies) {
@@ -556,6 +583,276 @@ export const cases = [
       const c = new ctx.lib.BacklinksClient({ baseUrl: ctx.api.base });
       const { log } = await expectRequests(ctx, 1, () => rejects(ctx, c.getPageBacklinks({ page: PAGE, num: 1 }), 'unauthorized'));
       eq(log[0].authorization, null);
+    },
+  },
+  {
+    name: 'getDomainBacklinks sends the documented request and returns the documented answer',
+    async run(ctx) {
+      const c = client(ctx);
+      for (const [method, path, sample, credits, time] of [
+        ['getDomainBacklinks', '/v1/get_domain_backlinks', SAMPLE_DOMAIN_BACKLINKS, 5, 2.02],
+        ['getUniqueDomainBacklinks', '/v1/get_unique_domain_backlinks', SAMPLE_UNIQUE_DOMAIN_BACKLINKS, 25, 0.66],
+      ]) {
+        const { out, log } = await expectRequests(ctx, 1, () => c[method]({ domain: 'example.com', num: 5 }));
+        const [req] = log;
+        eq(req.method, 'POST', `${method} method`);
+        eq(req.path, path, `${method} path`);
+        eq(req.contentType, 'application/x-www-form-urlencoded');
+        eq(req.accept, 'application/json');
+        eq(req.authorization, `Bearer ${KEYS.valid}`);
+        eq(req.rawBody, 'domain=example.com&num=5', `${method} body`);
+        deepEq(out, { data: sample, credits_consumed: credits, time_taken: time }, `${method} answer`);
+      }
+      // Sent exactly as given; generated data for other domains.
+      const { out, log } = await expectRequests(ctx, 1, () => c.getUniqueDomainBacklinks({ domain: 'Blog.Example.co.uk', num: 7 }));
+      eq(log[0].rawBody, 'domain=Blog.Example.co.uk&num=7');
+      eq(out.data.length, 7);
+      eq(out.credits_consumed, 35);
+      eq(new Set(out.data.map((b) => b.domain_source)).size, 7, 'one backlink per source domain');
+    },
+  },
+  {
+    name: 'a bad domain is refused with field domain before anything is sent, saying what to pass',
+    async run(ctx) {
+      const c = client(ctx);
+      const bad = [
+        ['https://example.com/', /is a URL: pass `example.com`, not a URL/],
+        ['http://example.com', /pass `example.com`, not a URL/],
+        ['', /`domain` is empty/],
+        ['   ', /white space/],
+        [' example.com', /white space: pass `example.com`/],
+        ['exa mple.com', /white space/],
+        ['example.com/blog', /holds a path: pass `example.com`/],
+        ['example.com:8080', /holds a port: pass `example.com`/],
+        ['user@example.com', /user name \(`user@`\): pass `example.com`/],
+        ['example.com?q=1', /query/],
+        ['example..com', /empty label/],
+        [42, /must be a host name string/],
+        [null, /got null/],
+        [new URL('https://example.com/'), /got a value of type object/],
+        [['example.com'], /got a value of type array/],
+        [undefined, /`domain` is required/],
+        ['example.com\uD800', /unpaired/],
+      ];
+      await expectRequests(ctx, 0, async () => {
+        for (const [domain, says] of bad) {
+          for (const method of ['getDomainBacklinks', 'getUniqueDomainBacklinks']) {
+            const e = await rejects(ctx, () => c[method]({ domain, num: 5 }), 'invalid_argument', `${method} ${label(domain)}`);
+            eq(e.field, 'domain', `field for ${label(domain)}`);
+            ok(says.test(e.message), `${label(domain)}: ${e.message}`);
+          }
+        }
+        const e = await rejects(ctx, () => c.getDomainBacklinks({ page: PAGE, num: 5 }), 'invalid_argument', 'page to a domain lookup');
+        eq(e.field, 'params');
+        ok(/Did you mean `domain`\?/.test(e.message), e.message);
+        const p = await rejects(ctx, () => c.getPageBacklinks({ domain: 'example.com', num: 5 }), 'invalid_argument', 'domain to a page lookup');
+        ok(/getDomainBacklinks/.test(p.message), p.message);
+        eq((await rejects(ctx, () => c.getDomainBacklinks({ domain: 'example.com', num: 0 }), 'invalid_argument')).field, 'num');
+      });
+    },
+  },
+  {
+    name: 'getCredits sends the documented GET and resolves to the balance, which lookups spend',
+    async run(ctx) {
+      const c = client(ctx);
+      const { out: before, log } = await expectRequests(ctx, 1, () => c.getCredits());
+      const [req] = log;
+      eq(req.method, 'GET');
+      eq(req.path, '/v1/account/credits');
+      eq(req.accept, 'application/json');
+      eq(req.authorization, `Bearer ${KEYS.valid}`);
+      eq(req.rawBody, '', 'no body');
+      eq(typeof before, 'number');
+      ok(before > 0 && before <= SAMPLE_BALANCE, `a balance: ${before}`);
+      const spent = await c.getUniqueDomainBacklinks({ domain: 'example.com', num: 3 });
+      eq(spent.credits_consumed, 15);
+      eq(await c.getCredits({}), before - 15, 'the balance after a lookup');
+      eq(await c.getCredits({ signal: new AbortController().signal }), before - 15);
+      eq(await new ctx.lib.BacklinksClient({ apiKey: KEYS.noSubscription, baseUrl: ctx.api.base }).getCredits(), 0);
+      await expectRequests(ctx, 0, async () => {
+        eq((await rejects(ctx, () => c.getCredits({ num: 1 }), 'invalid_argument')).field, 'params');
+        eq((await rejects(ctx, () => c.getCredits({ signal: 'no' }), 'invalid_argument')).field, 'signal');
+        eq((await rejects(ctx, () => c.getCredits(5), 'invalid_argument')).field, 'params');
+        const controller = new AbortController();
+        controller.abort();
+        await rejects(ctx, () => c.getCredits({ signal: controller.signal }), 'aborted');
+      });
+      const wrong = await rejects(ctx, () => client(ctx, { apiKey: KEYS.wrong }).getCredits(), 'unauthorized');
+      eq(wrong.status, 401);
+    },
+  },
+  {
+    name: 'getCredits: anything but a one-element array holding a number is invalid_response; 5xx is retried',
+    async run(ctx) {
+      const c = client(ctx, { maxRetries: 0 });
+      for (const body of ['{"credits":5}', '[]', '[1,2]', '["5"]', '[null]', '5', '[5', '[1e999]']) {
+        await ctx.api.fault({ body, endpoint: 'balance' });
+        const e = await rejects(ctx, () => c.getCredits(), 'invalid_response', body);
+        eq(e.status, 200);
+      }
+      await ctx.api.fault({ html: true, endpoint: 'balance' });
+      ok(/HTML/.test((await rejects(ctx, () => c.getCredits(), 'invalid_response')).message), 'HTML');
+      await ctx.api.fault({ status: 503, endpoint: 'balance' });
+      const { out } = await expectRequests(ctx, 2, () => client(ctx, { maxRetries: 1 }).getCredits());
+      eq(typeof out, 'number');
+    },
+  },
+  {
+    name: 'a lookup costing more than the balance gets 402 insufficient_credits',
+    async run(ctx) {
+      await ctx.api.setBalance(KEYS.lowCredits, 10);
+      try {
+        const c = client(ctx, { apiKey: KEYS.lowCredits });
+        eq(await c.getCredits(), 10);
+        await rejects(ctx, () => c.getUniqueDomainBacklinks({ domain: 'example.com', num: 3 }), 'insufficient_credits');
+        eq((await c.getUniqueDomainBacklinks({ domain: 'example.com', num: 2 })).credits_consumed, 10);
+        eq(await c.getCredits(), 0);
+        const e = await rejects(ctx, () => c.getDomainBacklinks({ domain: 'example.com', num: 1 }), 'insufficient_credits');
+        eq(e.status, 402);
+        eq(e.description, 'You do not have sufficient credits to complete this request.');
+      } finally {
+        await ctx.api.resetBalances();
+      }
+    },
+  },
+  {
+    name: 'paid answers are read leniently: numeric strings, non-finite numbers, data null, numbers and booleans as text',
+    async run(ctx) {
+      const c = client(ctx, { maxRetries: 0 });
+      const item = (fields) => JSON.stringify({ anchor_text: 'a', domain_source: 'b', domain_target: 'c', url_source: 'd', url_target: 'e', ...fields });
+      const answers = [
+        ['{"data":[],"credits_consumed":"2","time_taken":"0.5"}', (o) => eq(o.credits_consumed, 2) || eq(o.time_taken, 0.5)],
+        ['{"data":[],"credits_consumed":" 7 ","time_taken":"1e1"}', (o) => eq(o.credits_consumed, 7) || eq(o.time_taken, 10)],
+        ['{"data":[],"credits_consumed":1e999,"time_taken":-1e999}', (o) => eq(o.credits_consumed, 0) || eq(o.time_taken, 0)],
+        ['{"data":[],"credits_consumed":"lots","time_taken":true}', (o) => eq(o.credits_consumed, 0) || eq(o.time_taken, 0)],
+        ['{"data":null,"credits_consumed":0,"time_taken":0.1}', (o) => deepEq(o.data, []) || eq(o.time_taken, 0.1)],
+        [`{"data":[${item({ anchor_text: 42, url_source: true, domain_source: false, url_target: 2.5 })}]}`,
+          (o) => deepEq(o.data[0], { anchor_text: '42', domain_source: 'false', domain_target: 'c', url_source: 'true', url_target: '2.5' })],
+        [`{"data":[${item({})}],"credits_consumed":1,"time_taken":0.2,"request_id":"r-1","extra":{"x":[1]}}`,
+          (o) => eq(o.request_id, 'r-1') || deepEq(o.extra, { x: [1] }) || eq(o.data[0].anchor_text, 'a')],
+      ];
+      for (const [body, check] of answers) {
+        await ctx.api.fault({ body });
+        for (const method of ['getPageBacklinks', 'getDomainBacklinks']) {
+          if (method === 'getDomainBacklinks') await ctx.api.fault({ body });
+          const params = method === 'getPageBacklinks' ? { page: PAGE, num: 5 } : { domain: 'example.com', num: 5 };
+          let out;
+          try {
+            out = await c[method](params);
+          } catch (e) {
+            fail(`${body}: ${method} rejected: ${e.message}`);
+          }
+          check(out);
+        }
+      }
+    },
+  },
+  {
+    name: 'what is not a paid answer stays invalid_response: HTML, truncated JSON, no data, a 2xx error object',
+    async run(ctx) {
+      const c = client(ctx, { maxRetries: 2 });
+      const bodies = [
+        [{ html: true }, /HTML/],
+        [{ truncate: true }, /ends early|truncated/],
+        [{ body: '{"credits_consumed":5,"time_taken":1}' }, /no `data`/],
+        [{ body: '{"message":"402 Insufficient Credits","description":"You do not have sufficient credits to complete this request."}' }, /error answer, not backlinks: it says "402 Insufficient Credits"/],
+        [{ body: '{"data":null,"error":"quota exceeded"}' }, /error answer, not backlinks: it says "quota exceeded"/],
+      ];
+      for (const [fault, says] of bodies) {
+        for (const call of [() => c.getPageBacklinks({ page: PAGE, num: 5 }), () => c.getUniqueDomainBacklinks({ domain: 'example.com', num: 5 })]) {
+          await ctx.api.fault(fault);
+          await expectRequests(ctx, 1, async () => {
+            const e = await rejects(ctx, call, 'invalid_response', JSON.stringify(fault));
+            ok(says.test(e.message), `${JSON.stringify(fault)}: ${e.message}`);
+            eq(e.status, 200);
+          });
+        }
+      }
+    },
+  },
+  {
+    name: 'a redirect is not followed: one request, http_error with its status (network_error where the browser hides it), not retried',
+    async run(ctx) {
+      const c = client(ctx, { maxRetries: 3 });
+      for (const status of [301, 302, 303, 307, 308]) {
+        for (const [method, params, path] of [
+          ['getPageBacklinks', { page: PAGE, num: 5 }, '/v1/get_page_backlinks'],
+          ['getDomainBacklinks', { domain: 'example.com', num: 5 }, '/v1/get_domain_backlinks'],
+          ['getCredits', undefined, '/v1/account/credits'],
+        ]) {
+          // A loop: the redirect points back at the endpoint itself. Not
+          // stored: a browser keeps a 301 or 308 to a GET in its cache, and
+          // would answer the next getCredits from there.
+          const headers = { Location: `${ctx.api.base}${path}`, 'Cache-Control': 'no-store' };
+          await ctx.api.fault({ status, headers, times: 5, endpoint: method === 'getCredits' ? 'balance' : 'lookup' });
+          await expectRequests(ctx, 1, async () => {
+            const e = await rejects(ctx, () => c[method](params), inBrowser ? 'network_error' : 'http_error', `${status} ${method}`);
+            eq(e.status, inBrowser ? undefined : status, 'status');
+            ok(/redirect/.test(e.message) && /not followed/.test(e.message), e.message);
+          });
+          await ctx.api.clearFaults();
+        }
+      }
+    },
+  },
+  {
+    name: 'x-should-retry: false on an error answer is not retried; a proxy\'s {code, message} is quoted once',
+    async run(ctx) {
+      const c = client(ctx, { maxRetries: 2 });
+      const body = JSON.stringify({ code: 'upstream_error', message: 'The Keywords Everywhere API failed; retried 2 times.' });
+      await ctx.api.fault({ status: 503, body, headers: { 'x-should-retry': 'false' }, times: 3 });
+      await expectRequests(ctx, 1, async () => {
+        const e = await rejects(ctx, () => c.getDomainBacklinks({ domain: 'example.com', num: 5 }), 'server_error');
+        eq(e.status, 503);
+        eq(e.message.split('The Keywords Everywhere API failed').length, 2, `quoted once: ${e.message}`);
+        ok(e.message.includes('(upstream_error)'), e.message);
+      });
+      await ctx.api.clearFaults();
+      await ctx.api.fault({ status: 429, retryAfter: '0', headers: { 'x-should-retry': 'False' }, times: 3 });
+      await expectRequests(ctx, 1, () => rejects(ctx, () => c.getPageBacklinks({ page: PAGE, num: 5 }), 'rate_limited'));
+      await ctx.api.clearFaults();
+      // Without the header, the same answer is retried.
+      await ctx.api.fault({ status: 503, body, times: 1 });
+      const { out } = await expectRequests(ctx, 2, () => c.getPageBacklinks({ page: PAGE, num: 5 }));
+      eq(out.data.length, 5);
+      // A proxy's code decides between the 402s.
+      await ctx.api.fault({ status: 402, body: JSON.stringify({ code: 'insufficient_credits', message: 'The budget of this proxy is spent.' }) });
+      const spent = await rejects(ctx, () => c.getPageBacklinks({ page: PAGE, num: 5 }), 'insufficient_credits');
+      eq(spent.message.split('The budget of this proxy is spent.').length, 2, spent.message);
+    },
+  },
+  {
+    name: 'lookupBody resolves to the checked body exactly as received and its credits, with the same checks and errors',
+    async run(ctx) {
+      const c = client(ctx, { maxRetries: 0 });
+      const odd = '{ "data" : [ ] ,"credits_consumed": "3", "time_taken":0.5,"worker_cache":"HIT" }';
+      for (const [kind, params] of [
+        ['page', { page: PAGE, num: 5 }],
+        ['unique', { page: PAGE, num: 5 }],
+        ['unique_page', { page: PAGE, num: 5 }],
+        ['domain', { domain: 'example.com', num: 5 }],
+        ['unique_domain', { domain: 'example.com', num: 5 }],
+      ]) {
+        await ctx.api.fault({ body: odd });
+        const { out, log } = await expectRequests(ctx, 1, () => c.lookupBody(kind, params));
+        deepEq(Object.keys(out).sort(), ['body', 'credits_consumed'], kind);
+        eq(out.body, odd, `${kind}: the body as received`);
+        eq(out.credits_consumed, 3, kind);
+        ok(log[0].path.endsWith(kind === 'unique' ? 'unique_page_backlinks' : `${kind}_backlinks`), log[0].path);
+      }
+      const real = await c.lookupBody('unique_domain', { domain: 'example.com', num: 5 });
+      deepEq(JSON.parse(real.body), { data: SAMPLE_UNIQUE_DOMAIN_BACKLINKS, credits_consumed: 25, time_taken: 0.66 });
+      eq(real.credits_consumed, 25);
+      await ctx.api.fault({ body: '{"data":[]}' });
+      eq((await c.lookupBody('page', { page: PAGE, num: 5 })).credits_consumed, 0, 'no credits_consumed');
+      await expectRequests(ctx, 0, async () => {
+        eq((await rejects(ctx, () => c.lookupBody('domains', { domain: 'example.com', num: 5 }), 'invalid_argument')).field, 'kind');
+        eq((await rejects(ctx, () => c.lookupBody('domain', { domain: 'https://example.com/', num: 5 }), 'invalid_argument')).field, 'domain');
+        eq((await rejects(ctx, () => c.lookupBody('page', { domain: 'example.com', num: 5 }), 'invalid_argument')).field, 'params');
+      });
+      await ctx.api.fault({ html: true });
+      await rejects(ctx, () => c.lookupBody('page', { page: PAGE, num: 5 }), 'invalid_response');
+      await rejects(ctx, () => client(ctx, { apiKey: KEYS.lowCredits }).lookupBody('unique_domain', { domain: 'example.com', num: 100 }), 'insufficient_credits');
     },
   },
   {

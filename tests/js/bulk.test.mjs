@@ -270,6 +270,30 @@ describe('results and progress', () => {
   });
 });
 
+describe('the four kinds', () => {
+  test('domains: each target is a domain, sent as the form field `domain`; a URL fails alone with field domain', async () => {
+    api.clearLog();
+    const run = await clientOf(api).lookupMany({ kind: 'domain', targets: ['example.com', 'https://example.com/', 'blog.example.co.uk'], num: 3 });
+    assert.deepEqual(run.results.map((r) => r.status), ['ok', 'failed', 'ok']);
+    assert.equal(run.results[1].error.code, 'invalid_argument');
+    assert.equal(run.results[1].error.field, 'domain');
+    assert.deepEqual(api.log.map((e) => e.path), ['/v1/get_domain_backlinks', '/v1/get_domain_backlinks']);
+    assert.deepEqual(new Set(api.log.map((e) => new URLSearchParams(e.rawBody).get('domain'))), new Set(['example.com', 'blog.example.co.uk']));
+    assert.equal(run.worstCaseCredits, 6);
+  });
+
+  test('unique kinds price each backlink at 5 credits, and the cap follows', async () => {
+    api.clearLog();
+    const run = await clientOf(api).lookupMany({ kind: 'unique_domain', targets: ['a.test', 'b.test'], num: 2, maxCredits: 14, concurrency: 1 });
+    assert.equal(run.worstCaseCredits, 20);
+    assert.deepEqual(run.results.map((r) => r.error?.code ?? r.status), ['ok', 'budget_exceeded']);
+    assert.equal(api.log[0].path, '/v1/get_unique_domain_backlinks');
+    const page = await clientOf(api).lookupMany({ kind: 'unique_page', targets: [SAMPLE], num: 10, maxCredits: 49 });
+    assert.equal(page.results[0].error.code, 'budget_exceeded');
+    assert.equal(page.worstCaseCredits, 50);
+  });
+});
+
 describe('run-level errors', () => {
   const base = { kind: 'page', targets: [SAMPLE], num: 1 };
   for (const [change, field] of [

@@ -95,6 +95,26 @@ describe('formats', () => {
   });
 });
 
+describe('kinds', () => {
+  test('domain and unique-domain look up domains', async () => {
+    api.clearLog();
+    const r = await cli(['unique-domain', 'example.com', '--num', '2', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /worst case: 10 credits/);
+    assert.equal(api.log[0].path, '/v1/get_unique_domain_backlinks');
+    assert.ok(JSON.parse(r.stdout).every((row) => row.target === 'example.com'));
+  });
+
+  test('credits prints the balance alone', async () => {
+    const r = await cli(['credits']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\d+\n$/);
+    const refused = await cli(['credits'], { env: { KE_API_KEY: 'ke_wrong' } });
+    assert.equal(refused.code, 3);
+    assert.equal(refused.stdout, '');
+  });
+});
+
 describe('targets', () => {
   test('from stdin with --input -, beside arguments; blank and # lines skipped', async () => {
     api.clearLog();

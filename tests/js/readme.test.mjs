@@ -30,11 +30,11 @@ before(async () => {
 });
 after(() => standIn.close());
 
-async function runNode(apiKey) {
-  writeFileSync(`${out}node-example.mjs`, example('node'));
+async function runNode(apiKey, name = 'node') {
+  writeFileSync(`${out}${name}-example.mjs`, example(name));
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath,
-      ['--import', `${root}tests/support/redirect-api.mjs`, `${out}node-example.mjs`],
+      ['--import', `${root}tests/support/redirect-api.mjs`, `${out}${name}-example.mjs`],
       { env: { ...process.env, KE_API_KEY: apiKey, KE_TEST_API_URL: standIn.url } });
     return { code: 0, stdout, stderr };
   } catch (e) {
@@ -55,6 +55,33 @@ test('README Node example: a wrong key prints the error code and fails', async (
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^unauthorized: /);
   assert.ok(!r.stderr.includes('ke_not_a_key_42'));
+});
+
+test('README domain example: prints the whole domain\'s backlinks (the docs\' sample)', async () => {
+  const r = await runNode(TEST_KEYS.valid, 'node-domain');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.split('\n').filter(Boolean).length, 5);
+  assert.match(r.stdout, /^https:\/\/www\.amazon\.com\/collectif\/e\/b07fpb9c3j -> http:\/\/example\.com$/m);
+});
+
+test('README unique domain example: prints the worst case, then one backlink per source domain', async () => {
+  const r = await runNode(TEST_KEYS.valid, 'node-unique-domain');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'at most 25 credits\namazon.com, microsoft.com, reddit.com, forbes.com, ibm.com for 25 credits\n');
+});
+
+test('README credits example: the balance goes down by what the lookup spent', async () => {
+  const r = await runNode(TEST_KEYS.valid, 'node-credits');
+  assert.equal(r.code, 0, r.stderr);
+  const [, before, after, spent] = /^balance (\d+) -> (\d+) \((\d+) spent\)\n$/.exec(r.stdout) ?? [];
+  assert.equal(Number(spent), 3, r.stdout);
+  assert.equal(Number(before) - Number(after), 3, r.stdout);
+});
+
+test('README lookupBody example: the body to answer with and its credits', async () => {
+  const r = await runNode(TEST_KEYS.valid, 'node-lookup-body');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\d{3,} bytes to answer with, 2 credits\n$/);
 });
 
 test('README Worker example: runs in workerd, answers backlinks and errors as JSON', async () => {

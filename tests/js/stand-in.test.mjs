@@ -12,6 +12,9 @@ import { TEST_KEYS, TRICKY_BACKLINKS, startStandIn } from '../../stand-in/server
 
 const PAGE = '/v1/get_page_backlinks';
 const UNIQUE = '/v1/get_unique_page_backlinks';
+const DOMAIN = '/v1/get_domain_backlinks';
+const UNIQUE_DOMAIN = '/v1/get_unique_domain_backlinks';
+const CREDITS = '/v1/account/credits';
 const SERVER_PATH = fileURLToPath(new URL('../../stand-in/server.mjs', import.meta.url));
 
 // The documented sample responses, copied from the API docs (not from the fixtures).
@@ -39,6 +42,33 @@ const DOC_UNIQUE_SAMPLE = {
   ],
   credits_consumed: 25,
   time_taken: 0.68,
+};
+
+// The domain samples of get_domain_backlinks.md and get_unique_domain_backlinks.md.
+const domainLink = (anchor_text, domain_source, url_source, url_target) => ({
+  anchor_text, domain_source, domain_target: 'example.com', url_source, url_target,
+});
+const DOC_DOMAIN_SAMPLE = {
+  data: [
+    domainLink('', 'amazon.com', 'https://www.amazon.com/collectif/e/b07fpb9c3j', 'http://example.com'),
+    domainLink('example.com', 'reddit.com', 'https://www.reddit.com/r/dns/comments/1an8jx0/bind_reverse_lookup_failing', 'https://example.com'),
+    domainLink('Hoopla!', 'reddit.com', 'https://www.reddit.com/user/therealadyjewel', 'https://example.com'),
+    domainLink('example.com', 'reddit.com', 'https://www.reddit.com/r/webdev/comments/nr9rso/how_to_validate_forms_properly_some_useful_dos', 'https://example.com'),
+    domainLink('link', 'reddit.com', 'https://www.reddit.com/r/reddit.com/wiki/markdown', 'https://example.com'),
+  ],
+  credits_consumed: 5,
+  time_taken: 2.02,
+};
+const DOC_UNIQUE_DOMAIN_SAMPLE = {
+  data: [
+    domainLink('', 'amazon.com', 'https://www.amazon.com/collectif/e/b07fpb9c3j', 'http://example.com'),
+    domainLink('Color Monger website', 'microsoft.com', 'https://www.microsoft.com/en-sl/p/color-monger/9nblggh098x4', 'http://example.com'),
+    domainLink('', 'reddit.com', 'https://www.reddit.com/r/okwx', 'http://example.com'),
+    domainLink('https://example.com', 'forbes.com', 'https://www.forbes.com/sites/forbesagencycouncil/2019/07/11/five-technical-seo-considerations-you-cant-afford-to-get-wrong', 'https://example.com'),
+    domainLink('Visit us on blog', 'ibm.com', 'https://www.ibm.com/in-en/events/vmware-webinars', 'http://example.com'),
+  ],
+  credits_consumed: 25,
+  time_taken: 0.66,
 };
 
 const UNAUTHORIZED = { message: '401 Missing Or Invalid API Key' };
@@ -88,7 +118,14 @@ after(() => api.close());
 beforeEach(() => {
   api.clearFaults();
   api.clearLog();
+  api.resetBalances();
 });
+
+/** GET /v1/account/credits with `key`: { status, body }. */
+async function balanceOf(key = TEST_KEYS.valid) {
+  const res = await fetch(new URL(CREDITS, api.url), { headers: { authorization: `Bearer ${key}`, accept: 'application/json' } });
+  return { status: res.status, body: await res.json() };
+}
 
 describe('startStandIn', () => {
   it('listens on 127.0.0.1 and exposes the test keys', () => {
@@ -179,15 +216,125 @@ describe('402 responses', () => {
     assert.deepEqual(body, { message: '402 Payment Failed', description: 'Your last payment failed.' });
   });
 
-  it('Insufficient Credits when the worst case cost exceeds 100', async () => {
+  it('Insufficient Credits when the worst case cost exceeds the balance, which lookups spend', async () => {
     const insufficient = { message: '402 Insufficient Credits', description: 'You do not have sufficient credits to complete this request.' };
     const attempt = (path, num) => callJson(path, { page: 'https://acme.test/', num }, { key: TEST_KEYS.lowCredits });
-    assert.equal((await attempt(PAGE, '100')).status, 200);
     assert.deepEqual((await attempt(PAGE, '101')).body, insufficient);
-    assert.equal((await attempt(UNIQUE, '20')).status, 200);
     const refused = await attempt(UNIQUE, '21');
     assert.equal(refused.status, 402);
     assert.deepEqual(refused.body, insufficient);
+    assert.deepEqual((await balanceOf(TEST_KEYS.lowCredits)).body, [100], 'a refusal spends nothing');
+    assert.equal((await attempt(UNIQUE, '20')).status, 200);
+    assert.deepEqual((await balanceOf(TEST_KEYS.lowCredits)).body, [0]);
+    assert.deepEqual((await attempt(PAGE, '1')).body, insufficient);
+    const domain = await callJson(DOMAIN, { domain: 'acme.test', num: '1' }, { key: TEST_KEYS.lowCredits });
+    assert.deepEqual([domain.status, domain.body], [402, insufficient]);
+  });
+});
+
+describe('domain endpoints', () => {
+  it('answer the documented samples for example.com exactly', async () => {
+    for (const [path, sample] of [[DOMAIN, DOC_DOMAIN_SAMPLE], [UNIQUE_DOMAIN, DOC_UNIQUE_DOMAIN_SAMPLE]]) {
+      const res = await call(path, { domain: 'example.com', num: '5' });
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), JSON.stringify(sample), `${path}: same fields, same order`);
+      const two = await callJson(path, { domain: 'example.com', num: '2' });
+      assert.deepEqual(two.body, { data: sample.data.slice(0, 2), credits_consumed: sample.credits_consumed / 5 * 2, time_taken: sample.time_taken });
+    }
+  });
+
+  it('generate backlinks to pages all over other domains, deterministically', async () => {
+    const { status, body } = await callJson(DOMAIN, { domain: 'blog.acme.test', num: '50' });
+    assert.equal(status, 200);
+    assert.equal(body.data.length, 50);
+    assert.equal(body.credits_consumed, 50);
+    assert.ok(body.data.every((b) => b.domain_target === 'blog.acme.test' && b.url_target.startsWith('https://blog.acme.test/')));
+    assert.ok(new Set(body.data.map((b) => b.url_target)).size > 5, 'many target pages');
+    assert.deepEqual((await callJson(DOMAIN, { domain: 'blog.acme.test', num: '50' })).body, body);
+    const unique = await callJson(UNIQUE_DOMAIN, { domain: 'blog.acme.test', num: '30' });
+    assert.equal(unique.body.credits_consumed, 150);
+    assert.equal(new Set(unique.body.data.map((b) => b.domain_source)).size, 30);
+    assert.deepEqual((await callJson(DOMAIN, { domain: 'empty.example', num: '5' })).body.data, []);
+  });
+
+  it('refuse a missing or malformed domain with 400, and a page field is not a domain', async () => {
+    for (const fields of [
+      { num: '5' },
+      { domain: '', num: '5' },
+      { domain: 'https://example.com/', num: '5' },
+      { domain: 'example.com/a', num: '5' },
+      { domain: 'example.com:80', num: '5' },
+      { domain: 'u@example.com', num: '5' },
+      { domain: 'exa mple.com', num: '5' },
+      { page: 'https://example.com/', num: '5' },
+    ]) {
+      const { status, body } = await callJson(DOMAIN, fields);
+      assert.equal(status, 400, JSON.stringify(fields));
+      assert.equal(body.message, '400 Invalid Request');
+      assert.match(body.description, /domain parameter/);
+    }
+    assert.equal((await callJson(UNIQUE_DOMAIN, { domain: 'example.com', num: '0' })).status, 400);
+  });
+
+  it('log the domain form', async () => {
+    await call(UNIQUE_DOMAIN, { domain: 'example.com', num: '3' });
+    assert.deepEqual(api.log[0].form, { domain: 'example.com', num: '3' });
+    assert.equal(api.log[0].path, UNIQUE_DOMAIN);
+  });
+});
+
+describe('the balance (GET /v1/account/credits)', () => {
+  it('answers a one-element array per test key, 401 for others, and is logged apart from the lookups', async () => {
+    assert.deepEqual(await balanceOf(), { status: 200, body: [95597755] });
+    await call(PAGE, { page: 'https://example.com/', num: '1' });
+    assert.deepEqual(await balanceOf(TEST_KEYS.lowCredits), { status: 200, body: [100] });
+    assert.deepEqual(await balanceOf(TEST_KEYS.noSubscription), { status: 200, body: [0] });
+    assert.deepEqual(await balanceOf('ke_nobody'), { status: 401, body: UNAUTHORIZED });
+    assert.equal(api.log.length, 1, 'the lookup');
+    assert.equal(api.balanceLog.length, 4);
+    assert.deepEqual([api.balanceLog[0].method, api.balanceLog[0].path, api.balanceLog[0].form], ['GET', CREDITS, {}]);
+    const both = await (await control('GET', '/__control/log?balance=1')).json();
+    assert.deepEqual(both.map((e) => e.method), ['GET', 'POST', 'GET', 'GET', 'GET'], 'in the order they came');
+    assert.equal((await (await control('GET', '/__control/log')).json()).length, 1);
+    const post = await fetch(new URL(CREDITS, api.url), { method: 'POST' });
+    assert.equal(post.status, 405);
+  });
+
+  it('goes down by what each answered lookup consumed, on every endpoint, and not for refusals or faults', async () => {
+    await call(PAGE, { page: 'https://example.com/', num: '3' }); // 3
+    await call(UNIQUE, { page: 'https://example.com/', num: '2' }); // 10
+    await call(DOMAIN, { domain: 'example.com', num: '4' }); // 4
+    await call(UNIQUE_DOMAIN, { domain: 'example.com', num: '1' }); // 5
+    await call(PAGE, { page: 'https://empty.example/', num: '5' }); // 0: nothing returned
+    await call(PAGE, { page: 'nope', num: '5' }); // 400
+    api.enqueueFault({ status: 503 });
+    await call(PAGE, { page: 'https://example.com/', num: '5' }); // a fault's reply
+    assert.deepEqual((await balanceOf()).body, [95597755 - 22]);
+    api.setBalance(TEST_KEYS.valid, 7);
+    assert.deepEqual((await balanceOf()).body, [7]);
+    assert.throws(() => api.setBalance('ke_nobody', 1), TypeError);
+    assert.throws(() => api.setBalance(TEST_KEYS.valid, -1), TypeError);
+    api.resetBalances();
+    assert.deepEqual((await balanceOf()).body, [95597755]);
+  });
+
+  it('takes faults of its own: a lookup\'s fault leaves it alone, and the other way round', async () => {
+    api.enqueueFault({ status: 503 });
+    api.enqueueFault({ status: 429, endpoint: 'balance' });
+    assert.equal((await balanceOf()).status, 429);
+    assert.equal((await balanceOf()).status, 200);
+    assert.equal((await call(PAGE, { page: 'https://example.com/', num: '1' })).status, 503);
+    assert.throws(() => api.enqueueFault({ status: 503, endpoint: 'credits' }), TypeError);
+  });
+
+  it('is settable and resettable over HTTP', async () => {
+    const set = await control('POST', '/__control/balance', { key: TEST_KEYS.lowCredits, credits: 12 });
+    assert.equal(set.status, 204);
+    assert.deepEqual((await balanceOf(TEST_KEYS.lowCredits)).body, [12]);
+    const bad = await control('POST', '/__control/balance', { key: 'ke_nobody', credits: 1 });
+    assert.equal(bad.status, 400);
+    assert.equal((await control('DELETE', '/__control/balance')).status, 204);
+    assert.deepEqual((await balanceOf(TEST_KEYS.lowCredits)).body, [100]);
   });
 });
 
@@ -345,7 +492,7 @@ describe('routing and CORS', () => {
     'access-control-allow-origin': '*',
     'access-control-allow-headers': 'authorization, content-type, accept',
     'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
-    'access-control-expose-headers': 'retry-after',
+    'access-control-expose-headers': 'retry-after, x-should-retry',
   };
   const assertCors = (res) => {
     for (const [name, value] of Object.entries(CORS)) assert.equal(res.headers.get(name), value, name);
@@ -368,7 +515,7 @@ describe('routing and CORS', () => {
   });
 
   it('unknown path -> 404, wrong method -> 405', async () => {
-    const missing = await fetch(new URL('/v1/get_domain_backlinks', api.url), { method: 'POST' });
+    const missing = await fetch(new URL('/v1/get_keyword_data', api.url), { method: 'POST' });
     assert.equal(missing.status, 404);
     assert.deepEqual(await missing.json(), { message: '404 Not Found' });
     const wrong = await fetch(new URL(PAGE, api.url));
@@ -523,6 +670,19 @@ describe('queued faults', () => {
     const res = await call(PAGE, fields);
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '');
+  });
+
+  it('headers are sent verbatim, e.g. a redirect or x-should-retry', async () => {
+    api.enqueueFault({ status: 307, headers: { Location: '/v1/get_page_backlinks', 'x-should-retry': 'false' } });
+    const res = await call(PAGE, { page: 'https://example.com/', num: '1' }, { headers: {} });
+    // fetch follows a 307 by itself; `redirect: 'manual'` shows it.
+    assert.equal(res.status, 200, 'followed once, then the normal answer');
+    api.enqueueFault({ status: 308, headers: { Location: '/elsewhere' } });
+    const manual = await fetch(new URL(PAGE, api.url), { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${TEST_KEYS.valid}` }, body: 'page=https://example.com/&num=1' });
+    assert.equal(manual.status, 308);
+    assert.equal(manual.headers.get('location'), '/elsewhere');
+    assert.throws(() => api.enqueueFault({ status: 503, headers: { 'x-should-retry': false } }), TypeError);
+    assert.throws(() => api.enqueueFault({ status: 503, headers: ['x'] }), TypeError);
   });
 
   it('body sends exactly that body', async () => {
