@@ -24,10 +24,10 @@
 //!   worst case, and `budget_exceeded` otherwise.
 
 use crate::budget::{Budget, Reservation};
+use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::params::{integer_in, not_of_type, Fields, Value, MAX_NUM};
 use crate::prelude::*;
-use crate::endpoint::Endpoint;
 
 /// Default `concurrency`.
 pub const DEFAULT_CONCURRENCY: u32 = 4;

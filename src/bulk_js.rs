@@ -189,7 +189,12 @@ impl BulkRun {
     /// Starts the lookup of the target at `index` (which `next` named).
     pub fn send(&mut self, index: u32) -> Promise {
         match self.queries.get_mut(index as usize).and_then(Option::take) {
-            Some(Ok(query)) => client::run(self.client.clone(), &query, Ask::Backlinks, self.signal.clone()),
+            Some(Ok(query)) => client::run(
+                self.client.clone(),
+                &query,
+                Ask::Backlinks,
+                self.signal.clone(),
+            ),
             _ => {
                 Promise::reject(&Error::invalid("targets", "This target was sent already.").into())
             }
