@@ -90,6 +90,17 @@ describe('Worker under wrangler dev', () => {
     assert.equal(standIn.log.filter((e) => e.form?.page === page).length, 1);
   });
 
+  it('does not follow an upstream redirect: one upstream request, a 502 http_error', async () => {
+    const page = 'https://example.com/worker-dev-redirect';
+    const before = standIn.log.length;
+    standIn.enqueueFault({ status: 307, headers: { Location: `${standIn.url}/v1/get_page_backlinks` } });
+    const response = await post(worker, page, 2, bearer, '192.0.2.50');
+    assert.equal(response.status, 502);
+    assert.equal(response.headers.get('x-should-retry'), 'false');
+    assert.equal((await response.json()).code, 'http_error');
+    assert.equal(standIn.log.length - before, 1, 'the redirect was not followed, nor retried');
+  });
+
   it('enforces wrangler.toml\'s rate limit (30 a minute per caller) locally', async () => {
     const statuses = [];
     // Fixed 60 s windows: within 61 requests one is refused even across a window boundary.

@@ -2,6 +2,8 @@
 // `estimateCredits(kind, num)` prices them (its Rust `Endpoint` is the one place that knows
 // the prices); this table only says which route is which kind and which form field it takes.
 
+import { estimateCredits } from 'keywords-everywhere-backlinks';
+
 /**
  * A lookup kind as the package names it.
  * @typedef {'page' | 'unique_page' | 'domain' | 'unique_domain'} Kind
@@ -25,15 +27,12 @@ export const KINDS = Object.freeze({
 /** The kind of each route path. */
 export const KIND_BY_PATH = Object.freeze(Object.fromEntries(Object.values(KINDS).map((info) => [info.path, info])));
 
-/** TEMPORARY until the package's four kinds land on main: credits per backlink. */
-const PRICES = { page: 1, unique_page: 5, domain: 1, unique_domain: 5 };
-
 /**
- * The most a lookup can cost: num x the kind's price per backlink.
+ * The most a lookup can cost: num x the kind's price per backlink, as the package prices it.
  * @param {Kind} kind
  * @param {number} num
  * @returns {number}
  */
 export function worstCaseCredits(kind, num) {
-  return PRICES[kind] * num;
+  return estimateCredits(kind, num);
 }

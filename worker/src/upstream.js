@@ -80,13 +80,8 @@ export function fromPackageError(error, apiKey) {
  * @param {number} num
  * @returns {Promise<{ body: string, credits_consumed: number }>}
  */
-async function lookupBody(client, kind, field, target, num) {
-  if (typeof client.lookupBody === 'function') return client.lookupBody(kind, { [field]: target, num });
-  // TEMPORARY until the package's lookupBody lands on main: page kinds only, re-serialised.
-  const method = { page: 'getPageBacklinks', unique_page: 'getUniquePageBacklinks' }[kind];
-  if (!method) throw new KeywordsEverywhereError('no domain lookups in this package yet', { code: 'http_error', status: 404 });
-  const answer = await client[method]({ page: target, num });
-  return { body: JSON.stringify(answer), credits_consumed: answer.credits_consumed };
+function lookupBody(client, kind, field, target, num) {
+  return client.lookupBody(kind, { [field]: target, num });
 }
 
 /**

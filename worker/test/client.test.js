@@ -58,4 +58,18 @@ describe('BacklinksClient with an access token against the Worker', () => {
     expect(`${error.message} ${error.description}`).not.toMatch(/plan|Gold|Platinum/i);
     expect(`${error.message} ${error.description}`).not.toContain(KEYS.bronze);
   });
+
+  it('is not retried by the package after the Worker\'s error (x-should-retry: false), and says the Worker\'s message once', async () => {
+    let calls = 0;
+    routeFetchToWorker(undefined, undefined, () => calls++);
+    const client = new BacklinksClient({ apiKey: TOKENS[0], baseUrl: WORKER, maxRetries: 2 });
+    const page = uniquePage('https://scenario.test/?status=503');
+    const error = await failure(client.getPageBacklinks({ page, num: 2 }));
+    expect(calls).toBe(1);
+    expect(error.status).toBe(503);
+    const workerMessage = 'The backlinks API failed even after the Worker tried again; try again later.';
+    expect(error.message.split(workerMessage)).toHaveLength(2);
+    expect(error.message).not.toMatch(/the API answered 503 ".*the API answered/);
+    client.free();
+  });
 });

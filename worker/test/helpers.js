@@ -83,13 +83,14 @@ export async function upstreamRequests(page) {
 /**
  * Routes the global fetch for {@link WORKER} URLs into the Worker (with `bindings`, if any),
  * so a BacklinksClient inside workerd can call it; other URLs go out as usual.
- * Undone by `vi.unstubAllGlobals()`.
+ * `onCall` sees each request to the Worker. Undone by `vi.unstubAllGlobals()`.
  */
-export function routeFetchToWorker(bindings, ip = uniqueIp()) {
+export function routeFetchToWorker(bindings, ip = uniqueIp(), onCall = () => {}) {
   const realFetch = globalThis.fetch;
   vi.stubGlobal('fetch', (input, init) => {
     const request = new Request(input, init);
     if (new URL(request.url).origin !== WORKER) return realFetch(request);
+    onCall(request);
     const headers = new Headers(request.headers);
     headers.set('cf-connecting-ip', ip);
     return send(new Request(request, { headers }), bindings);
