@@ -11,6 +11,7 @@ demo: setup pkg
 
 bench: setup pkg
 	node bench/run.mjs
+	node bench/bulk.mjs
 	node bench/worker-load.mjs
 
 pkg: setup
