@@ -12,6 +12,7 @@ demo: setup pkg
 
 bench: setup pkg
 	node bench/run.mjs
+	node bench/bulk.mjs
 	node bench/worker-load.mjs
 
 pkg: setup

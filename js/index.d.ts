@@ -109,7 +109,9 @@ export type KeywordsEverywhereErrorCode =
   | 'network_error'
   | 'timeout'
   | 'aborted'
-  | 'invalid_response';
+  | 'invalid_response'
+  | 'budget_exceeded'
+  | 'dry_run';
 
 /** Every failure of this package. `message` says what happened and what to do. */
 export class KeywordsEverywhereError extends Error {
@@ -158,6 +160,13 @@ export class BacklinksClient {
    */
   lookupBody(kind: PageKind, params: BacklinksParams): Promise<LookupBody>;
   lookupBody(kind: DomainKind, params: DomainBacklinksParams): Promise<LookupBody>;
+  /**
+   * One lookup per target, at most `concurrency` in flight, never past
+   * `maxCredits`. Rejects (`invalid_argument`, naming the field) only when the
+   * run's own options are wrong; otherwise resolves, also when aborted, with
+   * one result per target in input order.
+   */
+  lookupMany(options: LookupManyOptions): Promise<LookupManyResult>;
   /** Frees the client's wasm memory now (otherwise the garbage collector does). */
   free(): void;
   [Symbol.dispose](): void;
@@ -168,3 +177,74 @@ export class BacklinksClient {
  * `'unique_page'` (or `'unique'`) and `'unique_domain'`. Throws on a bad kind or num.
  */
 export function estimateCredits(kind: BacklinksKind, num: number): number;
+
+/** The four lookups, by the names `lookupMany` takes. */
+export type LookupKind = 'page' | 'unique_page' | 'domain' | 'unique_domain';
+
+/** Where a bulk run stands, after each target settles. */
+export interface LookupManyProgress {
+  /** Targets settled (ok, failed or skipped); never goes down, ends at `total`. */
+  done: number;
+  /** Targets in the run. */
+  total: number;
+  /** Targets answered. */
+  ok: number;
+  /** Targets failed (not valid for the kind, or their call failed). */
+  failed: number;
+  /** Targets never sent. */
+  skipped: number;
+  /** Credits the answers so far say they consumed. */
+  creditsConsumed: number;
+  /** Credits reserved by the calls in flight (each one's worst case). */
+  creditsReserved: number;
+}
+
+/** Options of `client.lookupMany`. Unknown options are refused. */
+export interface LookupManyOptions {
+  /** Which lookup each target gets. */
+  kind: LookupKind;
+  /** Pages (absolute http(s) URLs) or domains, as `kind` says. */
+  targets: readonly string[];
+  /** Backlinks per target, a whole number from 1 to 10000. */
+  num: number;
+  /** Calls in flight at most, retries included; default 4, a whole number from 1 to 32. */
+  concurrency?: number;
+  /** Hard cap on the credits the whole run may spend: a whole number, 0 or more. */
+  maxCredits?: number;
+  /** Send nothing: check every target and price the run. */
+  dryRun?: boolean;
+  /** Aborts the run: calls in flight fail with `aborted`, targets not sent are skipped with `aborted`. */
+  signal?: AbortSignal;
+  /** Runs after every target settles. What it throws is ignored. */
+  onProgress?: (progress: LookupManyProgress) => void;
+}
+
+/** One target's result in a bulk run. */
+export type LookupManyItem =
+  | { target: string; status: 'ok'; response: BacklinksResponse }
+  | { target: string; status: 'failed' | 'skipped'; error: KeywordsEverywhereError };
+
+/** What `lookupMany` resolves to. */
+export interface LookupManyResult {
+  /** One per target, in input order. */
+  results: LookupManyItem[];
+  /** Credits the answers say they consumed. */
+  creditsConsumed: number;
+  /** `num` x the kind's price x the number of valid targets. */
+  worstCaseCredits: number;
+}
+
+/** A lookup's backlinks, counted. Each list: most backlinks first, then by name (UTF-16 code-unit order). */
+export interface BacklinksSummary {
+  /** How many backlinks the response holds. */
+  backlinks: number;
+  /** By `domain_source`. */
+  referringDomains: Array<{ domain: string; backlinks: number }>;
+  /** By `anchor_text`; an empty anchor counts under `''`. */
+  anchors: Array<{ text: string; backlinks: number }>;
+  /** By `url_target`. */
+  targets: Array<{ url: string; backlinks: number }>;
+}
+
+/** Counts a lookup's backlinks by referring domain, anchor and linked URL. Throws `invalid_argument` when `response` is not a lookup's answer. */
+export function summarize(response: Pick<BacklinksResponse, 'data'>): BacklinksSummary;

@@ -34,3 +34,9 @@ node scripts/package-pkg.mjs "$out"
 rm -rf pkg
 mv "$out" pkg
 trap - EXIT
+# Links the package's bin (the command-line tool) into node_modules/.bin:
+# `npm ci` links only what the lockfile records of pkg/, which does not exist
+# yet when it runs on a fresh clone. Offline, and the lockfile is untouched.
+if [ -d node_modules/keywords-everywhere-backlinks ]; then
+  npm rebuild keywords-everywhere-backlinks --offline --no-audit --no-fund --loglevel=error >/dev/null
+fi

@@ -46,6 +46,9 @@ function replaceOrFail(pattern, replacement, what) {
 const regexp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const oldModules = new Set(map.imports.map(([module]) => module));
 const direct = new Set();
+// A snippet module may be listed more than once (wasm-bindgen writes one
+// `import * as importN` per group of direct imports, js/bulk.js has two):
+// every object is that same module's namespace, so the first one serves.
 for (const module of oldModules) {
   const entry = new RegExp(`\\n\\s+"${regexp(module)}": (import\\d+),`);
   const object = glue.match(entry)?.[1];

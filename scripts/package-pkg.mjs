@@ -7,7 +7,7 @@
 // takes about 2.5 ms off a cold start in Node. The glue and snippets/ stay
 // in pkg/ for the memory test and the benchmark, but are not published.
 import { build } from 'esbuild';
-import { copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = new URL('../', import.meta.url);
@@ -22,7 +22,7 @@ const [snippetDir] = readdirSync(new URL('snippets/', pkg));
 const errorModule = `./snippets/${snippetDir}/js/error.js`;
 const transportModule = `./snippets/${snippetDir}/js/transport.js`;
 
-const reexports = `export { BacklinksClient, estimateCredits } from '${glue}';
+const reexports = `export { BacklinksClient, estimateCredits, summarize } from '${glue}';
 export { KeywordsEverywhereError } from '${errorModule}';
 `;
 const entries = {
@@ -81,6 +81,12 @@ for (const [file, text] of Object.entries(entries)) {
 }
 copyFileSync(new URL('js/index.d.ts', root), new URL('index.d.ts', pkg));
 copyFileSync(new URL('README.md', root), new URL('README.md', pkg));
+// The command-line tool (the package's `bin`): it imports the package by
+// its own name, and writes CSV with the demo page's formatter (www/csv.js).
+copyFileSync(new URL('cli/cli.js', root), new URL('cli.js', pkg));
+copyFileSync(new URL('cli/format.js', root), new URL('format.js', pkg));
+copyFileSync(new URL('www/csv.js', root), new URL('csv.js', pkg));
+chmodSync(new URL('cli.js', pkg), 0o755);
 
 const version = /^version = "([^"]+)"/m.exec(readFileSync(new URL('Cargo.toml', root), 'utf8'))[1];
 const manifest = {
@@ -90,6 +96,7 @@ const manifest = {
   license: 'MIT',
   type: 'module',
   types: './index.d.ts',
+  bin: { 'keywords-everywhere-backlinks': './cli.js' },
   exports: {
     '.': {
       types: './index.d.ts',
@@ -108,9 +115,12 @@ const manifest = {
     'workerd.js',
     'browser.js',
     'keywords_everywhere_backlinks_bg.wasm',
+    'cli.js',
+    'format.js',
+    'csv.js',
     'README.md',
   ],
-  sideEffects: ['./node.js', './workerd.js', './browser.js'],
+  sideEffects: ['./node.js', './workerd.js', './browser.js', './cli.js'],
   engines: { node: '^20.16.0 || >=22.3.0' },
   keywords: ['keywords-everywhere', 'backlinks', 'seo', 'wasm', 'cloudflare-workers'],
 };

@@ -8,8 +8,9 @@ import { gzipSync, constants } from 'node:zlib';
 // (80,007 B raw) with the whole backlinks family (issue 18; what it costs is
 // in the README, "Size and speed"). The budget sits just above what the
 // package measures; the goal for the whole feature set is at most 34 KB gzip
-// (issue 20).
-const BUDGET_GZIP_BYTES = 35_100;
+// (issue 20). Then 43,872 B (100,151 raw) with lookupMany and summarize
+// (issue 19: 8.9 KB gzip; see the README).
+const BUDGET_GZIP_BYTES = 44_200;
 const wasm = readFileSync(new URL('../pkg/keywords_everywhere_backlinks_bg.wasm', import.meta.url));
 const gzip = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION }).length;
 const line = `.wasm: ${wasm.length} B raw, ${gzip} B gzip -9 (budget ${BUDGET_GZIP_BYTES} B gzip)`;

@@ -79,6 +79,17 @@ pub enum Error {
     },
     /// The caller's `AbortSignal` aborted the call.
     Aborted,
+    /// A target of a bulk run that was never sent: skipped because the cap
+    /// left no room for it (`budget_exceeded`), because an earlier target
+    /// stopped the run (that target's code), because the run was aborted
+    /// (`aborted`), or because it was a dry run (`dry_run`).
+    NotSent {
+        /// The code: `budget_exceeded`, `dry_run`, `aborted`, or the code
+        /// that stopped the run.
+        code: &'static str,
+        /// Why it was not sent.
+        message: String,
+    },
     /// A 2xx answer whose body is not the documented JSON shape.
     InvalidResponse {
         /// The HTTP status of the answer.
@@ -115,6 +126,7 @@ impl Error {
             Error::Timeout { .. } => "timeout",
             Error::Aborted => "aborted",
             Error::InvalidResponse { .. } => "invalid_response",
+            Error::NotSent { code, .. } => code,
         }
     }
 
@@ -190,7 +202,9 @@ impl Error {
             _ => text!("the API answered HTTP ", api.status),
         };
         match self {
-            Error::InvalidArgument { message, .. } => message.clone(),
+            Error::InvalidArgument { message, .. } | Error::NotSent { message, .. } => {
+                message.clone()
+            }
             Error::BadRequest(api) => text!(
                 "The request was refused as invalid: ",
                 said(api),

@@ -159,6 +159,31 @@ pub fn read_options(value: &JsValue) -> Result<Fields, Error> {
     read_fields(value, &wasm_bindgen::memory(), "options", None).map(|(fields, _)| fields)
 }
 
+/// Reads an options object into [`Fields`], and also answers its names and
+/// values as read (`[name, value, ...]`), for the fields whose JS value
+/// itself is needed (an array, a callback, a signal). Each property is read
+/// exactly once.
+pub fn read_options_listed(value: &JsValue) -> Result<(Fields, Array), Error> {
+    let mut num = 0.0;
+    let code = read_object(
+        value,
+        &wasm_bindgen::memory(),
+        core::ptr::null_mut(),
+        0,
+        &mut num,
+        0,
+    );
+    match Read::from_js(code) {
+        Read::Listed => {
+            let listed = take_listed();
+            let (fields, _) = read_listed(&listed);
+            Ok((fields, listed))
+        }
+        Read::Undefined => Ok((Fields::default(), Array::new())),
+        failed => Err(unreadable(failed, value, "options", None)),
+    }
+}
+
 /// Reads `value` with js/values.js `readObject`, which reads each property
 /// exactly once, and in one call when it is a lookup's (of `target`).
 /// `undefined` is an empty object; anything else that is not a plain object

@@ -16,6 +16,9 @@
 //! | [`retry`] | when to try again and how long to wait: backoff with jitter, `Retry-After` |
 //! | [`error`] | the one error enum, its codes and messages, and its single conversion to the JS error |
 //! | [`words`] | message helpers (`text!`) that avoid `core::fmt` |
+//! | [`budget`] | a bulk run's credit arithmetic: reserve, commit, release, "does it fit" |
+//! | [`bulk`] | `lookupMany`'s options and its scheduler's decisions: what to send next, what to skip and why, what stops the run |
+//! | [`summarize`] | `summarize`'s counts by referring domain, anchor and linked URL, in UTF-16 code-unit order |
 //!
 //! The rest touches JS, and is tested in Node, Chromium and workerd:
 //!
@@ -24,6 +27,7 @@
 //! | `transport` | the only module that touches the runtime: fetch, the timeout's `AbortController`, timers, with its JS half `js/transport.js` |
 //! | `js_values` | reading JS arguments into [`params::Fields`]; building the JS result (JS half `js/values.js`) |
 //! | `client` | one call (a lookup, `lookupBody`, the balance) with its retries: a state machine over attempts and waits |
+//! | `bulk_js` | the bulk run `js/bulk.js` drives (JS half `js/bulk.js`); `summarize`'s rows in and object out |
 //! | this file | the `#[wasm_bindgen]` exports, and the no-std allocator (`dlmalloc`) and panic handler |
 //!
 //! [Keywords Everywhere API]: https://api.keywordseverywhere.com
@@ -43,6 +47,8 @@ mod prelude {
 
 #[macro_use]
 pub mod words;
+pub mod budget;
+pub mod bulk;
 pub mod endpoint;
 pub mod error;
 pub mod json;
@@ -50,8 +56,10 @@ pub mod params;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod summarize;
 pub mod url;
 
+mod bulk_js;
 mod client;
 mod js_values;
 mod transport;
@@ -132,6 +140,17 @@ impl BacklinksClient {
             Err(error) => Promise::reject(&error.into()),
         }
     }
+
+    /// `lookupMany({ kind, targets, num, concurrency?, maxCredits?, dryRun?,
+    /// signal?, onProgress? })`: one lookup per target, at most
+    /// `concurrency` in flight, never past `maxCredits` (see
+    /// [`bulk`]). Rejects only when the run's own options are wrong;
+    /// otherwise resolves to `{ results, creditsConsumed, worstCaseCredits }`,
+    /// one result per target in input order.
+    #[wasm_bindgen(js_name = lookupMany)]
+    pub fn lookup_many(&self, options: JsValue) -> Promise {
+        bulk_js::lookup_many(self.client.clone(), &options)
+    }
 }
 
 impl BacklinksClient {
@@ -156,6 +175,14 @@ pub fn estimate_credits(kind: JsValue, num: JsValue) -> Result<u32, JsValue> {
         &js_values::read_value(&kind),
         &js_values::read_value(&num),
     )?)
+}
+
+/// `summarize(response)`: a lookup's backlinks counted by referring domain,
+/// anchor text and linked URL (see [`summarize`]). Throws
+/// `invalid_argument` when `response` is not a lookup's answer.
+#[wasm_bindgen]
+pub fn summarize(response: JsValue) -> Result<JsValue, JsValue> {
+    bulk_js::summarize_response(&response).map_err(Into::into)
 }
 
 /// What `std` gives a .wasm, for the package build without it: the allocator

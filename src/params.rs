@@ -91,7 +91,7 @@ impl Fields {
     }
 
     /// The value of `name`, or [`Value::Undefined`] when absent.
-    fn get(&self, name: &str) -> &Value {
+    pub(crate) fn get(&self, name: &str) -> &Value {
         self.entries
             .iter()
             .rev()
@@ -108,7 +108,11 @@ impl Fields {
     }
 
     /// Fails on the first field not in `known`, suggesting the likely one.
-    fn reject_unknown(&self, what: &'static str, known: &[&'static str]) -> Result<(), Error> {
+    pub(crate) fn reject_unknown(
+        &self,
+        what: &'static str,
+        known: &[&'static str],
+    ) -> Result<(), Error> {
         match self
             .entries
             .iter()
@@ -178,7 +182,7 @@ fn suggest(name: &str, known: &[&'static str]) -> Option<&'static str> {
 }
 
 /// A whole number in `min..=max`, or an error naming `field`.
-fn integer_in(field: &'static str, v: &Value, min: u32, max: u32) -> Result<u32, Error> {
+pub(crate) fn integer_in(field: &'static str, v: &Value, min: u32, max: u32) -> Result<u32, Error> {
     match v {
         // In range first, so that the cast below is exact for whole numbers.
         Value::Number(n) if *n >= min as f64 && *n <= max as f64 && *n == (*n as u32) as f64 => {
@@ -328,7 +332,7 @@ fn api_key(v: &Value) -> Result<Option<String>, Error> {
 /// `field`'s error: `lead`, then what `v` is.
 #[cold]
 #[inline(never)]
-fn not_of_type(field: &'static str, lead: &str, v: &Value) -> Error {
+pub(crate) fn not_of_type(field: &'static str, lead: &str, v: &Value) -> Error {
     Error::invalid(field, text!(lead, v.describe(), "."))
 }
 

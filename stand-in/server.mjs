@@ -5,7 +5,7 @@
 // and switchable faults for tests. Node >= 20, no dependencies.
 //
 // Library use:  const api = await startStandIn();  ...  await api.close();
-// CLI use:      node stand-in/server.mjs [--port N] [--quiet]
+// CLI use:      node stand-in/server.mjs [--port N] [--quiet] [--delay-ms N]
 
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -395,9 +395,11 @@ async function sendHuge(res, kind, page, minBytes) {
 /**
  * Starts the stand-in API.
  *
- * @param {{port?: number, host?: string, quiet?: boolean}} [options]
+ * @param {{port?: number, host?: string, quiet?: boolean, answerDelayMs?: number}} [options]
  *   port 0 picks a free port; quiet=false prints one line per request to
- *   stderr (method, path, status; never keys).
+ *   stderr (method, path, status; never keys); answerDelayMs holds every
+ *   endpoint answer back that many ms (a fixed latency, as a real API has;
+ *   the bulk benchmark uses it), before any fault's own delay.
  * @returns {Promise<{
  *   url: string, port: number, close: () => Promise<void>,
  *   log: object[], balanceLog: object[], clearLog: () => void,
@@ -416,7 +418,10 @@ async function sendHuge(res, kind, page, minBytes) {
  *   requests, with `endpoint: 'balance'`),
  *   in order, and throws a TypeError on a malformed one.
  */
-export async function startStandIn({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
+export async function startStandIn({ port = 0, host = '127.0.0.1', quiet = true, answerDelayMs = 0 } = {}) {
+  if (!Number.isSafeInteger(answerDelayMs) || answerDelayMs < 0) {
+    throw new TypeError(`answerDelayMs must be a whole number of ms, 0 or more; got ${answerDelayMs}`);
+  }
   const state = {
     log: [],
     balanceLog: [],
@@ -425,6 +430,7 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', quiet = true 
     timers: new Set(),
     sockets: new Set(),
     quiet,
+    answerDelayMs,
     balances: startingBalances(),
   };
   const server = http.createServer((req, res) => handle(state, req, res));
@@ -607,6 +613,7 @@ async function handleApi({ state, req, res, url, rawBody }, kind) {
   res.once('close', () => {
     if (!res.writableFinished) entry.abandoned = true;
   });
+  if (state.answerDelayMs > 0 && !(await sleep(state, state.answerDelayMs))) return;
   // The normal 200 spends its credits when it goes out, whole or not; a
   // reply a fault puts in its place spends nothing.
   const sendsNormal = !fault || (fault.reset !== 'before' && fault.hugeBytes === undefined && !substituteReply(fault));
@@ -674,6 +681,11 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);
     if (flag === '--quiet') options.quiet = true;
+    else if (flag === '--delay-ms') {
+      const value = inline ?? argv[++i];
+      if (!/^\d+$/.test(value ?? '')) throw new Error(`invalid --delay-ms: ${value}`);
+      options.answerDelayMs = Number(value);
+    }
     else if (flag === '--port') {
       const value = inline ?? argv[++i];
       if (!/^\d+$/.test(value ?? '') || Number(value) > 65535) throw new Error(`invalid --port: ${value}`);
@@ -688,7 +700,7 @@ async function main() {
   try {
     options = parseArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${error.message}\nusage: node stand-in/server.mjs [--port N] [--quiet]\n`);
+    process.stderr.write(`${error.message}\nusage: node stand-in/server.mjs [--port N] [--quiet] [--delay-ms N]\n`);
     process.exitCode = 2;
     return;
   }
