@@ -746,3 +746,67 @@ describe('demo page: finding the outcome, cancelling, history, accessibility', (
     }
   });
 });
+describe('demo page: a list of pages with lookupMany', () => {
+  const LIST = ['https://example.org/list-a', 'https://example.org/list-b', 'not a page', 'https://example.org/list-c'];
+
+  /** Switches to list mode and fills it. */
+  async function fillList(page, { targets = LIST, num = 20, cap = 50 } = {}) {
+    await page.check('#scope-list');
+    await page.check('#kind-page');
+    await page.setChecked('#unique', false);
+    await page.fill('#targets', targets.join('\n'));
+    await page.fill('#num', String(num));
+    await page.fill('#max-credits', String(cap));
+  }
+
+  test('worst case and cap before the run; a status per target; one combined table with a target column; exports of every target', async () => {
+    const page = await open();
+    await fillList(page);
+    await page.waitForFunction(() => document.getElementById('cost').textContent.includes('not valid'));
+    assert.equal(await text(page, '#cost'),
+      '3 targets (1 not valid, skipped). Worst case: 60 credits (1 credit per backlink). More than your cap of 50 credits: targets that could go over it are skipped.');
+    await assertAccessible(page, 'list mode, before the run');
+    stack.standIn.clearLog();
+    await page.click('#submit');
+    await page.waitForSelector('#run-panel:not([hidden])');
+    const rows = await page.$$eval('#run-body tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+    assert.deepEqual(rows.map((r) => r[0]), LIST);
+    assert.deepEqual(rows.map((r) => r[1].split(':')[0]), ['Done', 'Done', 'Failed', 'Skipped']);
+    assert.match(rows[3][1], /credit cap/);
+    assert.equal(stack.standIn.log.length, 2, 'nothing sent for the invalid or the skipped target');
+    assert.deepEqual([await page.getAttribute('#progress', 'value'), await page.getAttribute('#progress', 'max')], ['4', '4']);
+    assert.equal(await page.isHidden('#progress'), true, 'hidden again; the status says the outcome');
+    assert.equal(await text(page, '#status'), 'Done: 2 ok, 1 failed, 1 skipped, of 4 targets; 40 credits spent.');
+    const keys = await page.$$eval('#backlinks th', (ths) => ths.map((th) => th.dataset.key));
+    assert.equal(keys[0], 'target');
+    assert.equal(await page.locator('#backlinks tbody tr').count(), 40);
+    const csv = await download(page, '#export-csv');
+    const lines = csv.text.slice(1).split('\r\n').filter(Boolean);
+    assert.equal(lines[0], 'target,anchor_text,url_source,domain_source,url_target,domain_target');
+    assert.equal(lines.length, 41);
+    assert.deepEqual([...new Set(lines.slice(1).map((l) => l.split(',')[0]))], LIST.slice(0, 2));
+    const json = JSON.parse((await download(page, '#export-json')).text);
+    assert.deepEqual(json.targets.map((t) => t.status), ['ok', 'ok', 'failed', 'skipped']);
+    assert.equal(json.data.length, 40);
+    await assertAccessible(page, 'list mode, results');
+    await finish(page);
+  });
+
+  test('progress while it runs, and Cancel keeps what was done', async () => {
+    const page = await open(PHONE);
+    const targets = Array.from({ length: 8 }, (_, i) => `https://example.org/slow-${Date.now()}-${i}`);
+    await fillList(page, { targets, num: 5, cap: 1000 });
+    stack.standIn.enqueueFault({ delayMs: 1500, times: 8 });
+    await page.click('#submit');
+    await page.waitForFunction(() => /^[1-9]\d* of 8 targets done/.test(document.getElementById('status').textContent), null, { timeout: 15000 });
+    assert.ok(Number(await page.getAttribute('#progress', 'value')) >= 1);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#run-panel:not([hidden])');
+    stack.standIn.clearFaults();
+    assert.match(await text(page, '#status'), /^Cancelled: [1-7] ok, \d failed, \d skipped, of 8 targets; /);
+    const statuses = await page.$$eval('#run-body tr', (trs) => trs.map((tr) => tr.dataset.status));
+    assert.ok(statuses.includes('ok') && statuses.some((s) => s !== 'ok'), statuses.join());
+    await assertAccessible(page, 'list mode, phone');
+    await finish(page);
+  });
+});
