@@ -17,6 +17,7 @@ console.log(`Demo running: ${stack.pageUrl}`);
 console.log(`  Through the Worker (default): ${stack.workerUrl} holds the test key; the stand-in API at ${stack.standIn.url} answers.`);
 console.log(`  The Worker lets the page in by its Origin, and servers by the access token ${stack.accessToken}:`);
 console.log(`    new BacklinksClient({ apiKey: '${stack.accessToken}', baseUrl: '${stack.workerUrl}' })`);
+console.log(`  MCP endpoint for AI assistants: ${stack.workerUrl}/mcp with the header "Authorization: Bearer ${stack.accessToken}" (see worker/README.md, MCP endpoint).`);
 console.log(`  Its daily credit budget is ${stack.dailyCreditBudget} (DAILY_CREDIT_BUDGET); what remains: ${stack.workerUrl}/budget`);
 console.log(`  Direct mode: choose "Direct, with my API key" and paste ${TEST_KEYS.valid} (the base URL is preset to the stand-in).`);
 console.log(`  Other test keys: ${TEST_KEYS.noSubscription}, ${TEST_KEYS.bronze}, ${TEST_KEYS.lowCredits}; any other key gets a 401.`);

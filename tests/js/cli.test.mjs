@@ -226,6 +226,40 @@ describe('before a run', () => {
   });
 });
 
+describe('on a terminal', () => {
+  // stderr on a pseudo-terminal (util-linux `script`), stdout to a file.
+  const onTerminal = (env) => new Promise((resolve, reject) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ke-tty-'));
+    const child = spawn('script', ['-qec', `"${CLI}" page https://a.test/ https://b.test/ --num 1 --format json > "${join(dir, 'out.json')}"`, '/dev/null'], {
+      env: { PATH: process.env.PATH, TERM: 'xterm', KE_API_KEY: api.keys.valid, KE_BASE_URL: api.url, ...env },
+    });
+    let terminal = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { terminal += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const stdout = readFileSync(join(dir, 'out.json'), 'utf8');
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ code, terminal, stdout });
+    });
+  });
+
+  test('progress and colour on a terminal; data still on stdout alone', async () => {
+    const r = await onTerminal({});
+    assert.equal(r.code, 0, r.terminal);
+    assert.match(r.terminal, /\r\x1b\[K1\/2 done: /);
+    assert.match(r.terminal, /\r\x1b\[K2\/2 done: 2 ok, 0 failed, 0 skipped; 2 credits/);
+    assert.match(r.terminal, /\x1b\[32m2 done\x1b\[0m/);
+    assert.equal(JSON.parse(r.stdout).length, 2);
+  });
+
+  test('NO_COLOR: progress, but no colour', async () => {
+    const r = await onTerminal({ NO_COLOR: '1' });
+    assert.equal(r.code, 0, r.terminal);
+    assert.match(r.terminal, /2\/2 done/);
+    assert.doesNotMatch(r.terminal, /\x1b\[\d+m/);
+  });
+});
+
 describe('npx', () => {
   test('an installed package runs as `npx keywords-everywhere-backlinks`', async () => {
     const run = promisify(execFile);

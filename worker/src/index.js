@@ -6,6 +6,7 @@
 //   route -> access (auth.js: a listed token or an allowed Origin, else 401)
 //         -> body (form.js: streamed, 16 KiB at most)
 //         -> runLookup (lookup.js): normalise -> cache -> rate limit -> budget -> merged upstream miss
+// /mcp (mcp.js): a listed token, else 401; then MCP tool calls run the same runLookup.
 
 import { authorize } from './auth.js';
 import { allowedOrigin, applyCors } from './cors.js';
@@ -48,8 +49,13 @@ export default {
     const origin = allowedOrigin(request, env);
     let response;
     try {
-      const route = findRoute(request, () => origin !== null);
-      response = route.lookup ? await lookUp(request, env, ctx, record, route.lookup) : await route.handle(request, env);
+      if (new URL(request.url).pathname === '/mcp') {
+        // Loaded on first use: the MCP SDK costs ~100 ms of startup CPU the other routes need not pay.
+        response = await (await import('./mcp.js')).handleMcp({ request, env, ctx, record });
+      } else {
+        const route = findRoute(request, () => origin !== null);
+        response = route.lookup ? await lookUp(request, env, ctx, record, route.lookup) : await route.handle(request, env);
+      }
     } catch (caught) {
       const error = caught instanceof WorkerError ? caught : unexpected(caught, record);
       record.code = error.code;
