@@ -5,12 +5,13 @@ import { gzipSync, constants } from 'node:zlib';
 
 // Measured (gzip -9 of pkg/'s .wasm): 29,981 B with the dlmalloc allocator
 // (67,534 B raw; the hand-written src/heap.rs it replaced: 26,967 B); 34,936 B
-// (80,007 B raw) with the whole backlinks family (issue 18; what it costs is
-// in the README, "Size and speed"). The budget sits just above what the
-// package measures; the goal for the whole feature set is at most 34 KB gzip
-// (issue 20). Then 43,872 B (100,151 raw) with lookupMany and summarize
-// (issue 19: 8.9 KB gzip; see the README).
-const BUDGET_GZIP_BYTES = 44_200;
+// (80,007 B raw) with the whole backlinks family (issue 18); 43,872 B
+// (100,151 B raw) with lookupMany and summarize (issue 19): the whole
+// feature set, measured after every one of those issues landed on main. The
+// budget sits just above that (128 B of slack: any real growth fails), and
+// is over issue 20's goal of at most 34 KB gzip: see the README, "Size and
+// speed", for where the bytes went.
+const BUDGET_GZIP_BYTES = 44_000;
 const wasm = readFileSync(new URL('../pkg/keywords_everywhere_backlinks_bg.wasm', import.meta.url));
 const gzip = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION }).length;
 const line = `.wasm: ${wasm.length} B raw, ${gzip} B gzip -9 (budget ${BUDGET_GZIP_BYTES} B gzip)`;

@@ -108,7 +108,9 @@ const MATRIX = [
   {
     name: '429 with an HTTP date past the 60 s cap: rate_limited at once',
     faults: () => [{ status: 429, retryAfter: httpDateIn(120) }],
-    expect: { code: 'rate_limited', status: 429, retryAfter: (s) => s >= 119 && s <= 121 },
+    // The date is written when the fault is queued, in whole seconds, and read
+    // when the answer arrives: on a loaded machine that came to 118 s once.
+    expect: { code: 'rate_limited', status: 429, retryAfter: (s) => s >= 110 && s <= 121 },
     attempts: 1,
     maxMs: 2500, // not the 120 s asked
   },

@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker';
 import { BacklinksClient, estimateCredits } from 'keywords-everywhere-backlinks';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import worker from '../src/index.js';
 import { MAX_ROW_CHARS, SERVER_INFO } from '../src/mcp.js';
 import { APP_ORIGIN, TOKENS, WORKER, budgetScope, expectNoSecret, uniqueIp, uniquePage, upstreamRequests } from './helpers.js';
@@ -490,6 +490,25 @@ describe('MCP endpoint: the Worker\'s limits apply to tool calls', () => {
       codes.push(result.isError ? result._meta.error.code : 'ok');
     }
     expect(codes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'rate_limited', 'rate_limited']); // TEST_RATE_LIMIT: 5 a minute
+    await client.close();
+  });
+
+  it('logs a tool call as one request line: route, way in, tool, kind, cache, credits; never the token', async () => {
+    const client = await connectListed();
+    const page = uniquePage();
+    const spy = vi.spyOn(console, 'log');
+    let lines;
+    try {
+      await client.callTool({ name: 'get_unique_page_backlinks', arguments: { page, num: 2, max_credits: 10 } });
+      lines = spy.mock.calls.map((args) => String(args[0])).filter((line) => line.startsWith('{"event":"request"'));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toHaveLength(1);
+    for (const token of TOKENS) expect(lines[0]).not.toContain(token);
+    expect(JSON.parse(lines[0])).toMatchObject({
+      method: 'POST', route: '/mcp', status: 200, via: 'token', tool: 'get_unique_page_backlinks', kind: 'unique_page', num: 2, cache: 'MISS', credits: 10,
+    });
     await client.close();
   });
 });
