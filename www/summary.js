@@ -1,7 +1,7 @@
 // Summaries of an answer: referring domains and anchor texts, counted by
 // the package's `summarize` (computed in Rust), then grouped for the page.
 
-import * as pkg from 'keywords-everywhere-backlinks';
+import { summarize } from 'keywords-everywhere-backlinks';
 
 /**
  * @typedef {{ backlinks: number, referringDomains: Array<{ domain: string, backlinks: number }>,
@@ -9,25 +9,11 @@ import * as pkg from 'keywords-everywhere-backlinks';
  */
 
 /**
- * The package's summary of these backlinks. Until a package without
- * `summarize` is replaced, the same counts are made here, in its order.
+ * The package's summary of these backlinks (counted in Rust).
  * @param {Array<import('keywords-everywhere-backlinks').Backlink>} data
  * @returns {Summary}
  */
-export function summaryOf(data) {
-  if (typeof pkg.summarize === 'function') return pkg.summarize({ data, credits_consumed: 0, time_taken: 0 });
-  const count = (key) => {
-    const counts = new Map();
-    for (const row of data) counts.set(row[key], (counts.get(row[key]) ?? 0) + 1);
-    return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  };
-  return {
-    backlinks: data.length,
-    referringDomains: count('domain_source').map(([domain, backlinks]) => ({ domain, backlinks })),
-    anchors: count('anchor_text').map(([text, backlinks]) => ({ text, backlinks })),
-    targets: count('url_target').map(([url, backlinks]) => ({ url, backlinks })),
-  };
-}
+export const summaryOf = (data) => summarize({ data });
 
 /** The groups of anchor texts, in the order the panel shows them. */
 export const ANCHOR_GROUPS = /** @type {const} */ ([
