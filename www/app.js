@@ -28,20 +28,13 @@ const MAX_COUNTDOWNS = 5;
 /** A wait longer than this is not counted down: the lookup fails and says how long. */
 const LONGEST_COUNTDOWN_S = 300;
 
-/** What the package in this page can do (an older build has fewer kinds and no list runs). */
-const CAN = {
-  domain: typeof BacklinksClient.prototype.getDomainBacklinks === 'function',
-  list: typeof BacklinksClient.prototype.lookupMany === 'function',
-  credits: typeof BacklinksClient.prototype.getCredits === 'function',
-};
-
 /**
  * The four kinds of lookup: the client method, the parameter it takes, the
  * API endpoint, the kind name `estimateCredits` knows, and words for it.
  */
 const KINDS = {
   page: { method: 'getPageBacklinks', field: 'page', endpoint: 'get_page_backlinks', estimate: 'page', words: 'every link to the page' },
-  unique_page: { method: 'getUniquePageBacklinks', field: 'page', endpoint: 'get_unique_page_backlinks', estimate: CAN.domain ? 'unique_page' : 'unique', words: 'one link per referring domain, to the page' },
+  unique_page: { method: 'getUniquePageBacklinks', field: 'page', endpoint: 'get_unique_page_backlinks', estimate: 'unique_page', words: 'one link per referring domain, to the page' },
   domain: { method: 'getDomainBacklinks', field: 'domain', endpoint: 'get_domain_backlinks', estimate: 'domain', words: 'every link to the domain' },
   unique_domain: { method: 'getUniqueDomainBacklinks', field: 'domain', endpoint: 'get_unique_domain_backlinks', estimate: 'unique_domain', words: 'one link per referring domain, to the domain' },
 };
@@ -161,7 +154,7 @@ async function updateCost() {
   if (scope() === 'list') {
     const targets = listTargets();
     worst = perTarget * targets.length;
-    if (CAN.list && targets.length) {
+    if (targets.length) {
       try {
         const run = await validator.lookupMany({ kind: kind(), targets, num: n, dryRun: true });
         worst = run.worstCaseCredits;
@@ -229,7 +222,7 @@ function fixesFor(field, value) {
     const host = bareHost(value);
     if (!host) return [];
     const offers = [[`Look up https://${value}`, fill(`https://${value}`)]];
-    if (CAN.domain) offers.push([`Look up the whole domain ${host}`, fill(host, 'domain')]);
+    offers.push([`Look up the whole domain ${host}`, fill(host, 'domain')]);
     return offers;
   }
   let url;
@@ -309,7 +302,7 @@ const connectionOf = () => `${$('base-url').value.trim()}\n${$('api-key').value.
  * @param {number|null} [before] the balance before a lookup
  */
 async function readBalance(before = null) {
-  if (!CAN.credits || mode() !== 'direct' || !$('api-key').value.trim()) return null;
+  if (mode() !== 'direct' || !$('api-key').value.trim()) return null;
   const connection = connectionOf();
   let client;
   try {
@@ -737,7 +730,7 @@ function reopen(entry) {
   if (entry.targets.length === 1 && !saved?.list) {
     $('scope-one').checked = true;
     $('target').value = entry.targets[0];
-  } else if (CAN.list) {
+  } else {
     $('scope-list').checked = true;
     $('targets').value = entry.targets.join('\n');
   }
@@ -817,11 +810,6 @@ function init() {
   $(hasWorker ? 'mode-worker' : 'mode-direct').checked = true;
   if (hasWorker) $('worker-hint').textContent = `The Worker at ${config.workerUrl} holds the API key: nothing secret is in this page.`;
   $('base-url').value = config.apiBaseUrl;
-  if (!CAN.domain) {
-    $('kind-domain').disabled = true;
-    $('kind-domain-hint').textContent = 'Domain lookups need a newer version of the package.';
-  }
-  $('scope-fields').hidden = !CAN.list;
   $('max-credits').value = '1000';
 
   for (const radio of document.querySelectorAll('input[name="mode"]')) radio.addEventListener('change', updateMode);
