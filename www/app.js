@@ -583,7 +583,9 @@ function showResults(query, response, seconds, { reopened } = {}) {
   note.textContent = reopened
     ? `Reopened from this browser's history (looked up ${new Date(reopened).toLocaleString('en-GB')}): nothing was sent, 0 credits charged.`
     : cached ? 'From the Worker\'s cache: 0 credits charged.' : '';
-  const what = query.list ? plural(query.targets.length, query.kind.endsWith('domain') ? 'domain' : 'page') : query.targets[0];
+  // A list counts the targets that were pages (or domains): one refused as invalid was not one.
+  const valid = query.results?.filter((r) => !(r.status === 'failed' && r.code === 'invalid_argument')).length ?? query.targets.length;
+  const what = query.list ? plural(valid, query.kind.endsWith('domain') ? 'domain' : 'page') : query.targets[0];
   const words = query.list ? KINDS[query.kind].words.replace(/to the (page|domain)$/, 'to each $1') : KINDS[query.kind].words;
   $('sum-query').textContent = `${what} · ${words} · ${query.mode === 'worker' ? 'through the Worker' : 'direct'}`;
   drawRunTable(query.results);

@@ -777,6 +777,7 @@ describe('demo page: a list of pages with lookupMany', () => {
     assert.deepEqual([await page.getAttribute('#progress', 'value'), await page.getAttribute('#progress', 'max')], ['4', '4']);
     assert.equal(await page.isHidden('#progress'), true, 'hidden again; the status says the outcome');
     assert.equal(await text(page, '#status'), 'Done: 2 ok, 1 failed, 1 skipped, of 4 targets; 40 credits spent.');
+    assert.match(await text(page, '#sum-query'), /^3 pages · /, 'the line that was not a page is not counted as one');
     const keys = await page.$$eval('#backlinks th', (ths) => ths.map((th) => th.dataset.key));
     assert.equal(keys[0], 'target');
     assert.equal(await page.locator('#backlinks tbody tr').count(), 40);
