@@ -2,8 +2,6 @@
 // `estimateCredits(kind, num)` prices them (its Rust `Endpoint` is the one place that knows
 // the prices); this table only says which route is which kind and which form field it takes.
 
-import { estimateCredits } from 'keywords-everywhere-backlinks';
-
 /**
  * A lookup kind as the package names it.
  * @typedef {'page' | 'unique_page' | 'domain' | 'unique_domain'} Kind
@@ -26,13 +24,3 @@ export const KINDS = Object.freeze({
 
 /** The kind of each route path. */
 export const KIND_BY_PATH = Object.freeze(Object.fromEntries(Object.values(KINDS).map((info) => [info.path, info])));
-
-/**
- * The most a lookup can cost: num x the kind's price per backlink, as the package prices it.
- * @param {Kind} kind
- * @param {number} num
- * @returns {number}
- */
-export function worstCaseCredits(kind, num) {
-  return estimateCredits(kind, num);
-}

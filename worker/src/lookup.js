@@ -3,11 +3,12 @@
 // miss. Cache hits come first: they cost nothing, so they are served before the rate limit
 // and even when the day's budget is spent.
 
+import { estimateCredits } from 'keywords-everywhere-backlinks';
 import { cacheKey, cachedBody, storeBody } from './cache.js';
 import { mergedLookup } from './coalesce.js';
 import { readLookupConfig } from './config.js';
 import { WorkerError } from './http.js';
-import { KINDS, worstCaseCredits } from './kinds.js';
+import { KINDS } from './kinds.js';
 import { originOf } from './log.js';
 import { normaliseNum, normaliseTarget } from './normalize.js';
 import { enforceRateLimit } from './ratelimit.js';
@@ -49,7 +50,7 @@ export async function runLookup({ env, record = {}, caller, kind, target, num })
   await enforceRateLimit(env, caller);
 
   let budgetMs = Date.now();
-  const reservation = await reserveCredits(env, config.dailyBudget, worstCaseCredits(kind, normalNum));
+  const reservation = await reserveCredits(env, config.dailyBudget, estimateCredits(kind, normalNum));
   budgetMs = Date.now() - budgetMs;
   let credits = 0;
   try {
