@@ -193,7 +193,7 @@ pub fn summarize(response: JsValue) -> Result<JsValue, JsValue> {
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 mod no_std_runtime {
     #[global_allocator]
-    static HEAP: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+    static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
     #[panic_handler]
     fn panic(_: &core::panic::PanicInfo) -> ! {
