@@ -49,24 +49,12 @@ use keywords_everywhere_backlinks::json::{
     scan_backlinks, BacklinksShape, AS_TEXT, BACKLINK_FIELDS, MAX_DEPTH,
 };
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value as Json};
 use std::collections::HashSet;
 use std::fmt;
 
-/// Cases of each property; `PROPTEST_CASES=N` runs N instead.
-fn config(default: u32) -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
+use common::config;
 
 // ---------------------------------------------------------------------------
 // The reference

@@ -26,21 +26,9 @@ use keywords_everywhere_backlinks::retry::{
 use keywords_everywhere_backlinks::url::{check_host_name, parse_http_url};
 use keywords_everywhere_backlinks::words::number;
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use serde_json::{Map, Value as Json};
 
-/// `default` cases, or `PROPTEST_CASES` when set; no regression files.
-fn config(default: u32) -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
+use common::config;
 
 /// Cases of each cheap property (15 of them).
 const CASES: u32 = 2000;

@@ -3,6 +3,7 @@
 //! `mod.rs` is only compiled into the files that declare `mod common;`.
 
 use proptest::prelude::*;
+use proptest::test_runner::Config;
 use serde_json::Value as Json;
 
 /// Any JSON value, a few levels deep: strings drawn from `text`, object keys
@@ -27,4 +28,18 @@ where
                 .prop_map(|kv| Json::Object(kv.into_iter().collect())),
         ]
     })
+}
+
+/// `default` cases of a property, or `PROPTEST_CASES` when set; failures
+/// are not persisted to regression files.
+pub fn config(default: u32) -> Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    }
 }
