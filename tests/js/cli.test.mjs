@@ -89,6 +89,22 @@ describe('formats', () => {
     assert.ok(tableLines[1].startsWith(SAMPLE));
   });
 
+  test('table columns line up in terminal columns: wide characters count two', async () => {
+    const r = await cli(['unique-page', SAMPLE, '--num', '3', '--format', 'table']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    // Where the third column starts, in terminal columns (the fixture's wide
+    // characters are CJK, each two columns).
+    const column = (line, cell) => {
+      const before = line.slice(0, line.indexOf(cell));
+      return before.length + (before.match(/[\u3000-\u9fff]/g) ?? []).length;
+    };
+    const header = column(lines[0], 'domain_source');
+    const wide = lines.find((line) => line.includes('カレー'));
+    assert.ok(wide, r.stdout);
+    assert.equal(column(wide, 'w3.org'), header, r.stdout);
+  });
+
   test('piped without --format, the rows are csv', async () => {
     const r = await cli(['page', SAMPLE, '--num', '1']);
     assert.equal(r.stdout.split('\r\n')[0], HEADER.join(','));
@@ -276,5 +292,22 @@ describe('npx', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('table cells', () => {
+  test('unsafe characters show as U+FFFD, cells are cut at whole characters by width', async () => {
+    const { tableCell } = await import(new URL('../../pkg/format.js', import.meta.url));
+    // Bidirectional controls could reorder what a row appears to say; control
+    // characters could move the cursor.
+    assert.equal(tableCell('abc\u202Edef\u2066g\u001b[31mh').text, 'abc\ufffddef\ufffdg\ufffd[31mh');
+    assert.deepEqual(tableCell('カレー'), { text: 'カレー', width: 6 });
+    assert.deepEqual(tableCell('e\u0301'), { text: 'e\u0301', width: 1 });
+    assert.deepEqual(tableCell('👍🏽'), { text: '👍🏽', width: 2 });
+    // 60 columns at most: 29 wide characters and the ellipsis, never half an emoji.
+    assert.deepEqual(tableCell('カ'.repeat(40)), { text: `${'カ'.repeat(29)}…`, width: 59 });
+    const cut = tableCell('x'.repeat(58) + '😀😀');
+    assert.deepEqual(cut, { text: `${'x'.repeat(58)}…`, width: 59 });
+    assert.equal(tableCell('y'.repeat(60)).text, 'y'.repeat(60));
   });
 });
