@@ -58,6 +58,29 @@ const green = (text) => paint(32, text);
 const yellow = (text) => paint(33, text);
 const say = (line) => stderr.write(`${line}\n`);
 
+/** The options the tool takes (node:util parseArgs' form). */
+const OPTIONS = {
+  input: { type: 'string' },
+  num: { type: 'string' },
+  format: { type: 'string' },
+  concurrency: { type: 'string' },
+  'max-credits': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** Why `rawName` (an option the tool does not take) is wrong, with what to do instead. */
+function unknownOption(rawName) {
+  const name = rawName.replace(/^-+/, '').toLowerCase().replace(/_/g, '-');
+  if (['api-key', 'apikey', 'key', 'k', 'token'].includes(name)) {
+    return `unknown option ${rawName}: the API key is read from the environment only (KE_API_KEY), never from a flag, which would show in shell history and process lists.`;
+  }
+  if (['base-url', 'baseurl', 'url', 'endpoint', 'proxy'].includes(name)) {
+    return `unknown option ${rawName}: set the base URL with the environment variable KE_BASE_URL.`;
+  }
+  return `unknown option ${rawName}.`;
+}
+
 // `| head` closes stdout early: stop writing, quietly.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -77,21 +100,13 @@ process.exitCode = await main(process.argv.slice(2)).catch((error) => {
 });
 
 async function main(argv) {
+  // A first, lenient pass names an unknown option (never its value) with a hint.
+  const { tokens } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  const unknown = tokens.find((token) => token.kind === 'option' && !Object.hasOwn(OPTIONS, token.name));
+  if (unknown) throw new UsageError(unknownOption(unknown.rawName));
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        input: { type: 'string' },
-        num: { type: 'string' },
-        format: { type: 'string' },
-        concurrency: { type: 'string' },
-        'max-credits': { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (error) {
     throw new UsageError(error.message);
   }
@@ -104,7 +119,15 @@ async function main(argv) {
   if (command === undefined) throw new UsageError('name a lookup (page, unique-page, domain, unique-domain) or `credits`.');
   if (command === 'credits') {
     if (targets.length || Object.keys(values).length) throw new UsageError('`credits` takes no targets or options.');
-    const balance = await client().getCredits();
+    let balance;
+    try {
+      balance = await client().getCredits();
+    } catch (error) {
+      if (!(error instanceof KeywordsEverywhereError && error.status === 404 && process.env.KE_BASE_URL)) throw error;
+      say(`${red('error:')} ${error.code}: ${error.message}`);
+      say(`${yellow('hint:')} KE_BASE_URL points at a proxy that does not serve the balance (this package's Worker keeps its owner's balance private): ask the API itself, with KE_API_KEY set and KE_BASE_URL unset.`);
+      return 1;
+    }
     process.stdout.write(`${balance}\n`);
     return 0;
   }

@@ -171,7 +171,7 @@ describe('exit codes', () => {
   for (const [name, args, env] of [
     ['a usage error', ['pages', SAMPLE], {}],
     ['no targets', ['page'], {}],
-    ['an unknown option', ['page', SAMPLE, '--api-key', 'k'], {}],
+    ['an unknown option', ['page', SAMPLE, '--colour'], {}],
     ['a bad --num', ['page', SAMPLE, '--num', 'ten'], {}],
     ['a --num out of range', ['page', SAMPLE, '--num', '10001'], {}],
     ['a bad --format', ['page', SAMPLE, '--format', 'xml'], {}],
@@ -188,6 +188,29 @@ describe('exit codes', () => {
       assert.equal(api.log.length, 0);
     });
   }
+
+  test('2: a key or base URL given as a flag says which environment variable to set, never echoing it', async () => {
+    for (const [args, said] of [
+      [['page', SAMPLE, '--api-key', 'ke_flag_secret'], /unknown option --api-key: the API key is read from the environment only \(KE_API_KEY\)/],
+      [['page', SAMPLE, '--api_key=ke_flag_secret'], /unknown option --api_key: .*KE_API_KEY/],
+      [['page', SAMPLE, '--base-url', 'http://127.0.0.1:9'], /unknown option --base-url: set the base URL with the environment variable KE_BASE_URL/],
+    ]) {
+      api.clearLog();
+      const r = await cli(args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, said);
+      assert.doesNotMatch(r.stderr, /ke_flag_secret/);
+      assert.equal(api.log.length, 0);
+    }
+  });
+
+  test('1: credits through a proxy without the balance route says so', async () => {
+    const r = await cli(['credits'], { env: { KE_BASE_URL: `${api.url}/no-balance-here` } });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /error: http_error: .*404/);
+    assert.match(r.stderr, /hint: KE_BASE_URL points at a proxy that does not serve the balance/);
+  });
 
   test('3: the key was refused (401); the key is never printed', async () => {
     const r = await cli(['page', SAMPLE, 'https://b.test/', '--num', '1'], { env: { KE_API_KEY: 'ke_wrong_secret_key' } });
