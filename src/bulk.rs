@@ -710,12 +710,7 @@ mod tests {
     }
 
     fn fields(entries: &[(&str, Value)]) -> Fields {
-        Fields::new(
-            entries
-                .iter()
-                .map(|(k, v)| (k.to_string().into(), v.clone()))
-                .collect(),
-        )
+        Fields::of(entries)
     }
 
     fn field_of(entries: &[(&str, Value)]) -> &'static str {

@@ -28,7 +28,7 @@
 //! | `js_values` | reading JS arguments into [`params::Fields`]; building the JS result (JS half `js/values.js`) |
 //! | `client` | one call (a lookup, `lookupBody`, the balance) with its retries: a state machine over attempts and waits |
 //! | `bulk_js` | the bulk run `js/bulk.js` drives (JS half `js/bulk.js`); `summarize`'s rows in and object out |
-//! | this file | the `#[wasm_bindgen]` exports, and the no-std allocator (`dlmalloc`) and panic handler |
+//! | this file | the `#[wasm_bindgen]` exports, and the no-std allocator (`talc`) and panic handler |
 //!
 //! [Keywords Everywhere API]: https://api.keywordseverywhere.com
 #![deny(missing_docs)]
@@ -186,14 +186,14 @@ pub fn summarize(response: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// What `std` gives a .wasm, for the package build without it: the allocator
-/// and a panic handler. The allocator is the `dlmalloc` crate, the very one
-/// `std` uses on wasm32, without the rest of `std` (see README,
-/// "Dependencies"). A panic cannot happen on purpose (every failure is an
+/// and a panic handler. The allocator is the `talc` crate's single-threaded
+/// wasm allocator, smaller than `dlmalloc` (the one `std` uses on wasm32;
+/// see README, "Dependencies"). A panic cannot happen on purpose (every failure is an
 /// `Error`); if one did, the call traps instead of formatting a message.
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 mod no_std_runtime {
     #[global_allocator]
-    static HEAP: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+    static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
     #[panic_handler]
     fn panic(_: &core::panic::PanicInfo) -> ! {

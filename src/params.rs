@@ -90,6 +90,15 @@ impl Fields {
         Fields { entries }
     }
 
+    /// Fields from borrowed pairs, for the unit tests.
+    #[cfg(test)]
+    pub(crate) fn of(entries: &[(&str, Value)]) -> Self {
+        let entries = entries
+            .iter()
+            .map(|(k, v)| (k.to_string().into(), v.clone()));
+        Fields::new(entries.collect())
+    }
+
     /// The value of `name`, or [`Value::Undefined`] when absent.
     pub(crate) fn get(&self, name: &str) -> &Value {
         self.entries
@@ -628,12 +637,7 @@ mod tests {
     use super::*;
 
     fn fields(entries: &[(&str, Value)]) -> Fields {
-        Fields::new(
-            entries
-                .iter()
-                .map(|(k, v)| (k.to_string().into(), v.clone()))
-                .collect(),
-        )
+        Fields::of(entries)
     }
     fn s(v: &str) -> Value {
         Value::String(v.into())

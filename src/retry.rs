@@ -1,9 +1,6 @@
 //! When to try again, and how long to wait first: exponential backoff with
 //! full jitter, or the server's `Retry-After`.
 
-use crate::prelude::*;
-use crate::words::contains_bytes;
-
 /// First backoff ceiling, in milliseconds; it doubles on each retry.
 pub const BASE_DELAY_MS: f64 = 500.0;
 /// Largest backoff ceiling, in milliseconds.
@@ -46,45 +43,54 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
 /// RFC 9110 names: `Sun, 06 Nov 1994 08:49:37 GMT`,
 /// `Sunday, 06-Nov-94 08:49:37 GMT` and `Sun Nov  6 08:49:37 1994`.
 pub fn parse_http_date(s: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let mut month = None;
-    let mut time = None;
-    let mut numbers = Vec::new();
-    // Split with closures: `str`'s char searchers cost kilobytes of .wasm.
-    let separator = |c: char| matches!(c, ' ' | ',' | '-');
-    for token in s.split(separator).filter(|t| !t.is_empty()) {
-        if contains_bytes(token, ":") {
-            let hms: Vec<u32> = token
-                .split(is_colon)
-                .map(|p| p.parse().ok())
-                .collect::<Option<_>>()?;
-            let [h, m, sec] = hms[..] else { return None };
-            (h < 24 && m < 60 && sec < 61).then_some(())?;
-            time = Some(h as i64 * 3600 + m as i64 * 60 + sec as i64);
-        } else if token.bytes().all(|b| b.is_ascii_digit()) {
-            numbers.push((token.len(), token.parse::<i64>().ok()?));
-        } else if let Some(m) = MONTHS.iter().position(|m| token.eq_ignore_ascii_case(m)) {
-            month = Some(m as i64 + 1);
+    const MONTHS: &[u8; 36] = b"janfebmaraprmayjunjulaugsepoctnovdec";
+    let (mut month, mut time) = (None, None);
+    // The day and the year, in that order, with the year's digit count.
+    let mut numbers = [(0, 0); 2];
+    let mut count = 0;
+    // Byte slices, split with closures: `str`'s splitting and integer parsing
+    // cost kilobytes of .wasm for what this needs.
+    for token in s.as_bytes().split(|&b| matches!(b, b' ' | b',' | b'-')) {
+        if token.is_empty() {
+            continue;
+        }
+        if token.contains(&b':') {
+            let mut hms = [0; 3];
+            let mut parts = token.split(|&b| b == b':');
+            for part in &mut hms {
+                *part = digits(parts.next()?)?;
+            }
+            let [h, m, sec] = hms;
+            (parts.next().is_none() && h < 24 && m < 60 && sec < 61).then_some(())?;
+            time = Some(h * 3600 + m * 60 + sec);
+        } else if let Some(n) = digits(token) {
+            *numbers.get_mut(count)? = (token.len(), n);
+            count += 1;
+        } else if token.len() == 3 {
+            month = MONTHS
+                .chunks(3)
+                .position(|m| m.eq_ignore_ascii_case(token))
+                .map(|m| m as i64 + 1)
+                .or(month);
         }
     }
-    let [(_, day), (year_len, year)] = numbers[..] else {
-        return None;
-    };
+    let [(_, day), (year_len, year)] = numbers;
     let year = match year_len {
         2 if year >= 70 => 1900 + year,
         2 => 2000 + year,
         4 => year,
         _ => return None,
     };
-    (1..=31).contains(&day).then_some(())?;
+    (count == 2 && (1..=31).contains(&day)).then_some(())?;
     Some(days_from_civil(year, month?, day) * 86_400 + time?)
 }
 
-/// `':'` as a predicate: `split(':')` would link a char searcher.
-fn is_colon(c: char) -> bool {
-    c == ':'
+/// The value of 1 to 9 ASCII digits, or `None`.
+fn digits(token: &[u8]) -> Option<i64> {
+    if token.is_empty() || token.len() > 9 || !token.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(token.iter().fold(0, |n, &b| n * 10 + (b - b'0') as i64))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
@@ -140,6 +146,16 @@ mod tests {
         assert_eq!(parse_http_date("soon"), None);
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 25:49:37 GMT"), None);
         assert_eq!(parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37:01 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 1 08:49:37 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 19945 08:49:37 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 32 Nov 1994 08:49:37 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:4x:37 GMT"), None);
+        assert_eq!(
+            parse_http_date("Sun, 06 nOV 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
     }
 
     #[test]

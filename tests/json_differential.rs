@@ -43,28 +43,18 @@
 //!   maximal subparts with U+FFFD as the WHATWG decoder).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use keywords_everywhere_backlinks::json::{
     scan_backlinks, BacklinksShape, AS_TEXT, BACKLINK_FIELDS, MAX_DEPTH,
 };
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value as Json};
 use std::collections::HashSet;
 use std::fmt;
 
-/// Cases of each property; `PROPTEST_CASES=N` runs N instead.
-fn config(default: u32) -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
+use common::config;
 
 // ---------------------------------------------------------------------------
 // The reference
@@ -350,21 +340,7 @@ fn key() -> impl Strategy<Value = String> {
 
 /// Any JSON value, a few levels deep.
 fn any_json() -> impl Strategy<Value = Json> {
-    let leaf = prop_oneof![
-        Just(Json::Null),
-        any::<bool>().prop_map(Json::Bool),
-        any::<i64>().prop_map(Json::from),
-        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
-            .map(Json::Number)),
-        text().prop_map(Json::String),
-    ];
-    leaf.prop_recursive(3, 12, 4, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
-            prop::collection::vec((key(), inner), 0..4)
-                .prop_map(|kv| Json::Object(kv.into_iter().collect())),
-        ]
-    })
+    common::json_tree(text, key)
 }
 
 /// A field's value: mostly a string or null, sometimes anything.

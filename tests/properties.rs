@@ -11,6 +11,8 @@
 //! is not reached natively; the portable path is.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use keywords_everywhere_backlinks::endpoint::{Endpoint, Target};
 use keywords_everywhere_backlinks::json::{
     object_strings, scan_backlinks, BacklinksShape, AS_TEXT, BACKLINK_FIELDS,
@@ -24,21 +26,9 @@ use keywords_everywhere_backlinks::retry::{
 use keywords_everywhere_backlinks::url::{check_host_name, parse_http_url};
 use keywords_everywhere_backlinks::words::number;
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use serde_json::{Map, Value as Json};
 
-/// `default` cases, or `PROPTEST_CASES` when set; no regression files.
-fn config(default: u32) -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
+use common::config;
 
 /// Cases of each cheap property (15 of them).
 const CASES: u32 = 2000;
@@ -68,21 +58,7 @@ fn any_bytes() -> impl Strategy<Value = Vec<u8>> {
 
 /// Any JSON value, a few levels deep.
 fn json_value() -> impl Strategy<Value = Json> {
-    let leaf = prop_oneof![
-        Just(Json::Null),
-        any::<bool>().prop_map(Json::Bool),
-        any::<i64>().prop_map(Json::from),
-        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
-            .map(Json::Number)),
-        text().prop_map(Json::String),
-    ];
-    leaf.prop_recursive(3, 12, 4, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
-            prop::collection::vec((text(), inner), 0..4)
-                .prop_map(|kv| Json::Object(kv.into_iter().collect())),
-        ]
-    })
+    common::json_tree(text, text)
 }
 
 /// A key that is none of the names the scanner looks at.

@@ -6,13 +6,18 @@
  */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
-/** Characters that make a spreadsheet read a cell as a formula when they come first. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Characters that make a spreadsheet read a cell as a formula when they come
+ * first: `=`, `+`, `-`, `@`, also after leading white space (an import that
+ * trims cells would bring them first), and CR.
+ */
+const FORMULA_START = /^(?:\s*[=+\-@]|\r)/;
 
 /**
  * One cell: control characters removed (a tab becomes a space), then
- * neutralised against formula injection (a leading apostrophe
- * before `=`, `+`, `-`, `@`, tab or CR), then quoted when it holds a quote,
+ * neutralised against formula injection (a leading apostrophe before
+ * `=`, `+`, `-` or `@`, also when white space comes before it, and before
+ * a leading CR), then quoted when it holds a quote,
  * comma, CR or LF, with quotes doubled (RFC 4180).
  * @param {unknown} value
  * @returns {string}
