@@ -12,6 +12,9 @@ const PACKAGE_MAX_NUM = 10000;
 /** DAILY_CREDIT_BUDGET when unset. */
 export const DEFAULT_DAILY_CREDIT_BUDGET = 10000;
 
+/** HIT_LOG_SAMPLE_RATE when unset: one cache hit in ten is logged. */
+export const DEFAULT_HIT_LOG_SAMPLE_RATE = 0.1;
+
 /**
  * Settings a lookup needs.
  * @typedef {object} LookupConfig
@@ -22,6 +25,7 @@ export const DEFAULT_DAILY_CREDIT_BUDGET = 10000;
  * @property {number} timeoutMs UPSTREAM_TIMEOUT_MS: time limit of one upstream attempt.
  * @property {number} maxRetries UPSTREAM_MAX_RETRIES: retries of upstream 429, 5xx and network errors.
  * @property {number} dailyBudget DAILY_CREDIT_BUDGET: credits the Worker may spend per UTC day.
+ * @property {number} hitLogSampleRate HIT_LOG_SAMPLE_RATE: the share of cache hits logged (0 to 1).
  */
 
 /** A 500 `misconfigured` error with the Worker's own sentence. */
@@ -56,6 +60,32 @@ export function readMaxNum(env) {
  */
 export function readDailyBudget(env) {
   return wholeNumber(env, 'DAILY_CREDIT_BUDGET', DEFAULT_DAILY_CREDIT_BUDGET, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** A plain decimal, optionally with an exponent (what a TOML number turns into as a string); no sign, no hex. */
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/** The last HIT_LOG_SAMPLE_RATE read and its value: the var is the same on every request of an isolate. */
+let lastRate = { text: undefined, value: DEFAULT_HIT_LOG_SAMPLE_RATE };
+
+/**
+ * HIT_LOG_SAMPLE_RATE, checked: a number from 0 to 1, the share of cache hits that get a log
+ * line (0.1 when unset). Empty, not a number, or outside 0 to 1 is a misconfiguration: an
+ * unusable rate would otherwise silently log every hit or none. Parsed once per value.
+ * @param {Record<string, unknown>} env
+ * @returns {number}
+ */
+export function readHitLogSampleRate(env) {
+  const text = env.HIT_LOG_SAMPLE_RATE;
+  if (text === undefined || text === null) return DEFAULT_HIT_LOG_SAMPLE_RATE;
+  if (text === lastRate.text) return lastRate.value;
+  const trimmed = String(text).trim();
+  const value = DECIMAL.test(trimmed) ? Number(trimmed) : NaN;
+  if (!(value >= 0 && value <= 1)) {
+    throw misconfigured('The var HIT_LOG_SAMPLE_RATE must be a number from 0 to 1 (the share of cache hits logged, e.g. 0.1); fix it in wrangler.toml.');
+  }
+  lastRate = { text, value };
+  return value;
 }
 
 /** KE_BASE_URL, checked: an http(s) URL. */
@@ -95,6 +125,7 @@ export function readLookupConfig(env) {
     timeoutMs: wholeNumber(env, 'UPSTREAM_TIMEOUT_MS', 25000, 1, 600000),
     maxRetries: wholeNumber(env, 'UPSTREAM_MAX_RETRIES', 1, 0, 10),
     dailyBudget: readDailyBudget(env),
+    hitLogSampleRate: readHitLogSampleRate(env),
   };
 }
 

@@ -1,7 +1,14 @@
 // One structured JSON line per request (Workers Logs indexes its fields). It never holds a
 // request header, the client's address, the page, the API key or an access token: every
 // text field is redacted of the key and the tokens before the record is serialised.
+//
+// Cache hits of the HTTP lookup routes are sampled (HIT_LOG_SAMPLE_RATE, 0.1 by default):
+// they are the high-volume path, cost the owner nothing, and each line is a billed Workers
+// Logs event and CPU on the hit path. Every other request (a miss, an error, a refusal, an
+// MCP call) is always logged. Every line carries `sample_rate`: the share of its kind of
+// event that is logged (1 for all but sampled hits), so one line stands for 1/sample_rate.
 
+import { readHitLogSampleRate } from './config.js';
 import { redact } from './secret.js';
 
 /** Where the record keeps the Worker's own origin (for cache keys): a symbol, never serialised. */
@@ -64,12 +71,46 @@ export function originOf(record) {
 }
 
 /**
- * Writes the record as one JSON line with console.log, after redacting every text field.
+ * Whether the record is a sampled event: a cache hit answered by an HTTP lookup route (status
+ * 200, `cache` HIT). Misses, errors, refusals and MCP calls (route /mcp) are always logged.
+ * @param {RequestRecord} record
+ * @returns {boolean}
+ */
+function isSampledEvent(record) {
+  return record.status === 200 && record.cache === 'HIT' && record.route !== '/mcp';
+}
+
+/**
+ * The share of this record's kind of event that is logged: HIT_LOG_SAMPLE_RATE for a sampled
+ * event, 1 for every other. A rate that cannot be read logs the line (a hit has already
+ * passed readLookupConfig, so that does not happen in the Worker).
+ * @param {RequestRecord} record
+ * @param {Record<string, unknown>} env
+ * @returns {number}
+ */
+function sampleRateOf(record, env) {
+  if (!isSampledEvent(record)) return 1;
+  try {
+    return readHitLogSampleRate(env);
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * Writes the record as one JSON line with console.log, after redacting every text field,
+ * unless it is a cache hit left out by sampling (then nothing is serialised or written).
  * @param {RequestRecord} record
  * @param {number} durationMs Time the Worker took to answer.
- * @param {Record<string, unknown>} env The bindings: KE_API_KEY and ACCESS_TOKENS are redacted.
+ * @param {Record<string, unknown>} env The bindings: KE_API_KEY and ACCESS_TOKENS are redacted;
+ *   HIT_LOG_SAMPLE_RATE samples cache hits.
+ * @param {() => number} [random] The sampling decision's random number in [0, 1) (Math.random; tests pass their own).
+ * @returns {boolean} Whether a line was written.
  */
-export function logRequest(record, durationMs, env) {
+export function logRequest(record, durationMs, env, random = Math.random) {
+  const rate = sampleRateOf(record, env);
+  // random() is in [0, 1): a rate of 1 keeps every line, 0 none.
+  if (rate < 1 && !(random() < rate)) return false;
   const secrets = [env.KE_API_KEY, ...String(env.ACCESS_TOKENS ?? '').split(',').map((s) => s.trim())];
   const line = { event: 'request' };
   for (const [name, value] of Object.entries(record)) {
@@ -78,5 +119,7 @@ export function logRequest(record, durationMs, env) {
     line[name] = text;
   }
   line.duration_ms = durationMs;
+  line.sample_rate = rate;
   console.log(JSON.stringify(line));
+  return true;
 }

@@ -511,4 +511,23 @@ describe('MCP endpoint: the Worker\'s limits apply to tool calls', () => {
     });
     await client.close();
   });
+
+  it('logs a tool call answered from the cache even when HTTP cache hits are not logged (HIT_LOG_SAMPLE_RATE 0)', async () => {
+    const client = await connectListed({ bindings: { HIT_LOG_SAMPLE_RATE: '0' } });
+    const args = { page: uniquePage(), num: 2, max_credits: 2 };
+    const spy = vi.spyOn(console, 'log');
+    let lines;
+    try {
+      await client.callTool({ name: 'get_page_backlinks', arguments: args });
+      await client.callTool({ name: 'get_page_backlinks', arguments: args });
+      lines = spy.mock.calls.map((args) => String(args[0])).filter((line) => line.startsWith('{"event":"request"'));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.map((line) => JSON.parse(line))).toMatchObject([
+      { route: '/mcp', tool: 'get_page_backlinks', cache: 'MISS', sample_rate: 1 },
+      { route: '/mcp', tool: 'get_page_backlinks', cache: 'HIT', sample_rate: 1 },
+    ]);
+    await client.close();
+  });
 });
