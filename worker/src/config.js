@@ -12,8 +12,8 @@ const PACKAGE_MAX_NUM = 10000;
 /** DAILY_CREDIT_BUDGET when unset. */
 export const DEFAULT_DAILY_CREDIT_BUDGET = 10000;
 
-/** HIT_LOG_SAMPLE_RATE when unset: one cache hit in ten is logged. */
-export const DEFAULT_HIT_LOG_SAMPLE_RATE = 0.1;
+/** HIT_LOG_SAMPLE_RATE when unset: one cache hit in a hundred is logged. */
+export const DEFAULT_HIT_LOG_SAMPLE_RATE = 0.01;
 
 /**
  * Settings a lookup needs.
@@ -70,7 +70,7 @@ let lastRate = { text: undefined, value: DEFAULT_HIT_LOG_SAMPLE_RATE };
 
 /**
  * HIT_LOG_SAMPLE_RATE, checked: a number from 0 to 1, the share of cache hits that get a log
- * line (0.1 when unset). Empty, not a number, or outside 0 to 1 is a misconfiguration: an
+ * line (0.01 when unset). Empty, not a number, or outside 0 to 1 is a misconfiguration: an
  * unusable rate would otherwise silently log every hit or none. Parsed once per value.
  * @param {Record<string, unknown>} env
  * @returns {number}

@@ -32,12 +32,13 @@ export class WorkerError extends Error {
 /**
  * A JSON response that no browser or shared cache keeps (the Worker caches on its own terms).
  * @param {number} status
- * @param {unknown} value Serialized with JSON.stringify, or sent as is when already a string.
+ * @param {unknown} value Serialized with JSON.stringify, or sent as is when already JSON text
+ *   or a stream of it.
  * @param {Record<string, string>} [headers]
  * @returns {Response}
  */
 export function jsonResponse(status, value, headers = {}) {
-  const body = typeof value === 'string' ? value : JSON.stringify(value);
+  const body = typeof value === 'string' || value instanceof ReadableStream ? value : JSON.stringify(value);
   return new Response(body, {
     status,
     headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', ...headers },

@@ -2,7 +2,7 @@
 // request header, the client's address, the page, the API key or an access token: every
 // text field is redacted of the key and the tokens before the record is serialised.
 //
-// Cache hits of the HTTP lookup routes are sampled (HIT_LOG_SAMPLE_RATE, 0.1 by default):
+// Cache hits of the HTTP lookup routes are sampled (HIT_LOG_SAMPLE_RATE, 0.01 by default):
 // they are the high-volume path, cost the owner nothing, and each line is a billed Workers
 // Logs event and CPU on the hit path. Every other request (a miss, an error, a refusal, an
 // MCP call) is always logged. Every line carries `sample_rate`: the share of its kind of

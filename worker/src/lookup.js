@@ -18,6 +18,15 @@ import { reserveCredits, settleCredits } from './budget.js';
 const FALLBACK_ORIGIN = 'https://keywords-everywhere-backlinks.worker';
 
 /**
+ * A lookup's body (see {@link runLookup}) as text.
+ * @param {string|ReadableStream<Uint8Array>} body
+ * @returns {Promise<string>}
+ */
+export async function bodyText(body) {
+  return typeof body === 'string' ? body : new Response(body).text();
+}
+
+/**
  * Runs one lookup.
  * @param {object} options
  * @param {Record<string, any>} options.env The Worker's bindings.
@@ -27,7 +36,9 @@ const FALLBACK_ORIGIN = 'https://keywords-everywhere-backlinks.worker';
  * @param {import('./kinds.js').Kind} options.kind
  * @param {unknown} options.target A page URL or a domain, as the caller wrote it.
  * @param {unknown} options.num A whole number, or its digits as a form sends them.
- * @returns {Promise<{ body: string, cache: 'HIT'|'MISS' }>} `body`: the JSON text to answer.
+ * @returns {Promise<{ body: string|ReadableStream<Uint8Array>, cache: 'HIT'|'MISS' }>} `body`:
+ *   the JSON to answer, as text on a miss and as the cache's stream on a hit (read it with
+ *   {@link bodyText} where text is needed).
  * @throws {WorkerError}
  */
 export async function runLookup({ env, record = {}, caller, kind, target, num }) {

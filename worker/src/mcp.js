@@ -18,7 +18,7 @@ import { readLookupConfig, readMaxNum } from './config.js';
 import { allowedOrigin } from './cors.js';
 import { WorkerError } from './http.js';
 import { KINDS } from './kinds.js';
-import { runLookup } from './lookup.js';
+import { bodyText, runLookup } from './lookup.js';
 
 /** What the server calls itself in `initialize`. */
 export const SERVER_INFO = Object.freeze({ name: 'keywords-everywhere-backlinks', version: '0.1.0' });
@@ -414,7 +414,7 @@ export function buildServer({ env, ctx, record, caller, maxNum }) {
         }
         const { body, cache } = await runLookup({ env, ctx, record, caller, kind: tool.kind, target, num: num.sent });
         const notes = num.sent < num.asked ? [capNote(num.asked, num.sent)] : [];
-        return lookupAnswer({ tool, target, num: num.sent, notes, body, cache });
+        return lookupAnswer({ tool, target, num: num.sent, notes, body: await bodyText(body), cache });
       }),
     );
   }

@@ -105,11 +105,11 @@ describe('sampled cache hits (HIT_LOG_SAMPLE_RATE)', () => {
     expect(decide(answered(), '0', 0)).toEqual([]);
   });
 
-  it('samples hits at 0.1 when the var is unset, and wrangler.toml sets 0.1 explicitly', () => {
-    expect(DEFAULT_HIT_LOG_SAMPLE_RATE).toBe(0.1);
-    expect(env.HIT_LOG_SAMPLE_RATE).toBe('0.1');
-    expect(decide(answered(), undefined, 0.0999)).toMatchObject([{ sample_rate: 0.1 }]);
-    expect(decide(answered(), undefined, 0.1)).toEqual([]);
+  it('samples hits at 0.01 when the var is unset, and wrangler.toml sets 0.01 explicitly', () => {
+    expect(DEFAULT_HIT_LOG_SAMPLE_RATE).toBe(0.01);
+    expect(env.HIT_LOG_SAMPLE_RATE).toBe('0.01');
+    expect(decide(answered(), undefined, 0.00999)).toMatchObject([{ sample_rate: 0.01 }]);
+    expect(decide(answered(), undefined, 0.01)).toEqual([]);
   });
 
   it('never samples a miss, an error, a refusal nor an MCP call: each is logged with sample_rate 1', () => {
