@@ -104,13 +104,29 @@ function readBaseUrl(env) {
   return String(text);
 }
 
+/** The vars readLookupConfig reads. */
+const LOOKUP_VARS = ['KE_API_KEY', 'KE_BASE_URL', 'MAX_NUM', 'CACHE_TTL_SECONDS', 'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_MAX_RETRIES', 'DAILY_CREDIT_BUDGET', 'HIT_LOG_SAMPLE_RATE'];
+
+/** The last settings read and the var values they came from: the same on every request of an isolate. */
+let lastConfig = { texts: [], config: null };
+
 /**
  * Reads and checks the settings of a lookup. Throws a 500 `misconfigured`
- * {@link WorkerError} naming the setting at fault (never its value).
+ * {@link WorkerError} naming the setting at fault (never its value). The settings are
+ * checked once per set of var values and shared (frozen) after that.
  * @param {Record<string, unknown>} env The Worker's bindings.
- * @returns {LookupConfig}
+ * @returns {Readonly<LookupConfig>}
  */
 export function readLookupConfig(env) {
+  const texts = LOOKUP_VARS.map((name) => env[name]);
+  if (lastConfig.config !== null && texts.every((text, i) => text === lastConfig.texts[i])) return lastConfig.config;
+  const config = Object.freeze(checkLookupConfig(env));
+  lastConfig = { texts, config };
+  return config;
+}
+
+/** {@link readLookupConfig}'s checks. */
+function checkLookupConfig(env) {
   const apiKey = env.KE_API_KEY;
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
     throw misconfigured(

@@ -45,15 +45,16 @@ export default {
    */
   async fetch(request, env, ctx) {
     const started = Date.now();
-    const record = newRecord(request);
+    const url = new URL(request.url);
+    const record = newRecord(request, url);
     const origin = allowedOrigin(request, env);
     let response;
     try {
-      if (new URL(request.url).pathname === '/mcp') {
+      if (url.pathname === '/mcp') {
         // Loaded on first use: the MCP SDK costs ~100 ms of startup CPU the other routes need not pay.
         response = await (await import('./mcp.js')).handleMcp({ request, env, ctx, record });
       } else {
-        const route = findRoute(request, () => origin !== null);
+        const route = findRoute(request, () => origin !== null, url.pathname);
         response = route.lookup ? await lookUp(request, env, ctx, record, route.lookup) : await route.handle(request, env);
       }
     } catch (caught) {

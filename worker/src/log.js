@@ -37,10 +37,10 @@ const ORIGIN = Symbol('origin');
 /**
  * A fresh record for `request`.
  * @param {Request} request
+ * @param {URL} [url] The request's URL, when the caller has parsed it already.
  * @returns {RequestRecord}
  */
-export function newRecord(request) {
-  const url = new URL(request.url);
+export function newRecord(request, url = new URL(request.url)) {
   return {
     method: request.method,
     route: url.pathname,

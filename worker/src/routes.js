@@ -45,10 +45,10 @@ const ALL_PATHS = 'POST /v1/get_page_backlinks, /v1/get_unique_page_backlinks, /
  * The route of a request. Throws a 404 or 405 {@link WorkerError} when there is none.
  * @param {Request} request
  * @param {(request: Request) => boolean} allowed Whether the request's Origin is allowed (for preflights).
+ * @param {string} [path] The request's path, when the caller has parsed its URL already.
  * @returns {Route}
  */
-export function findRoute(request, allowed) {
-  const path = new URL(request.url).pathname;
+export function findRoute(request, allowed, path = new URL(request.url).pathname) {
   const lookup = KIND_BY_PATH[path];
   const methods = lookup ? { POST: null } : FREE_ROUTES[path];
   if (!methods) throw new WorkerError(404, 'not_found', `No such route. Routes: ${ALL_PATHS}.`);
