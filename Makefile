@@ -14,6 +14,7 @@ bench: setup pkg
 	node bench/run.mjs
 	node bench/bulk.mjs
 	node bench/worker-load.mjs
+	node bench/worker-profile.mjs
 
 pkg: setup
 	scripts/build-pkg.sh

@@ -19,7 +19,7 @@ import { startWorkerDev } from '../scripts/worker-dev.mjs';
 import { TEST_KEYS, startStandIn } from '../stand-in/server.mjs';
 
 /** Per worker and case. Hits are quick (a few ms each), so they get more, for a phase of seconds. */
-const REQUESTS = { hit: 1200, miss: 300 };
+const REQUESTS = { hit: 2400, miss: 300 };
 const CONCURRENCY = 8;
 const ROUNDS = 12; // the workers take turns round by round (a batch of each case), so drift hits both alike
 const TIME_CAP_MS = 120_000;

@@ -117,7 +117,8 @@ async function stopGroup(child) {
  *   (a restart with the same folder keeps the day's budget); a temporary one when left out.
  * @param {string} [options.config] Another wrangler config to run (default worker/wrangler.toml).
  * @param {NodeJS.WritableStream} [options.output] Where to copy wrangler's output (its request log lines).
- * @returns {Promise<{ url: string, port: number, output: () => string, close: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, port: number, inspectorPort: number, output: () => string, close: () => Promise<void> }>}
+ *   `inspectorPort`: wrangler's DevTools inspector (CPU profiles of the Worker);
  *   `output()` is wrangler's output so far (its last 64 KiB); `close()` stops the whole process
  *   group (wrangler, esbuild, workerd), waits for it, and removes the temporary folder.
  */
@@ -174,5 +175,5 @@ export async function startWorkerDev({ upstreamUrl, apiKey, port, vars = {}, acc
     await close();
     throw new Error(`wrangler dev did not answer GET ${url}/health in time. Its output:\n${text}`);
   }
-  return { url, port: listenPort, output: () => text, close };
+  return { url, port: listenPort, inspectorPort, output: () => text, close };
 }

@@ -6,6 +6,9 @@ import { WorkerError } from './http.js';
 /** Far more than a page URL and a number need. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/** One decoder for every request: a fatal decoder starts afresh on each whole-input decode. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function tooLarge() {
   return new WorkerError(413, 'payload_too_large', `The body may be at most ${MAX_BODY_BYTES} bytes; send only the form fields of one lookup.`);
 }
@@ -22,7 +25,6 @@ function malformed(what) {
 export async function readLimitedBody(request) {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
-  if (request.body === null) return new Uint8Array(0);
   if (declared !== null && /^\d+$/.test(declared)) {
     // A declared length within the limit: HTTP framing delivers no more than it, so one read
     // of the whole body is safe (and cheaper than a read per chunk). Checked all the same.
@@ -30,6 +32,7 @@ export async function readLimitedBody(request) {
     if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
     return bytes;
   }
+  if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks = [];
   let total = 0;
@@ -79,7 +82,7 @@ export async function readForm(request) {
   }
   let text;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     throw malformed('UTF-8 form');
   }

@@ -79,6 +79,24 @@ describe('request bodies', () => {
     expectWorkerError(res, 400, 'malformed_body');
   });
 
+  it('reads a good form right after one that is not UTF-8 (the shared decoder starts afresh)', async () => {
+    // A truncated sequence at the very end: a decoder that kept it would spoil the next body.
+    const bad = await call(PAGE_ROUTE, { body: new Uint8Array([0x6e, 0x75, 0x6d, 0x3d, 0x31, 0xe2, 0x82]), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expectWorkerError(bad, 400, 'malformed_body');
+    const page = uniquePage();
+    const good = await call(PAGE_ROUTE, { form: { page, num: 3 } });
+    expect(good.status, good.text).toBe(200);
+    expect(good.json.data).toHaveLength(3);
+  });
+
+  it('reads an empty body as no fields (400 for the missing page), chunked or of length 0', async () => {
+    for (const body of [new Uint8Array(0), chunked([])]) {
+      const res = await call(PAGE_ROUTE, { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expectWorkerError(res, 400, 'invalid_argument');
+      expect(res.json.field).toBe('page');
+    }
+  });
+
   it('refuses a file where a text field belongs', async () => {
     const body = new FormData();
     body.set('page', new File(['https://example.com/'], 'page.txt'));
