@@ -5,13 +5,13 @@
 const PREFLIGHT_HEADERS = {
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   // content-type and accept are CORS-safelisted for a form POST; authorization for a page
-  // that sends an access token.
-  'access-control-allow-headers': 'authorization, content-type, accept',
+  // that sends an access token; the MCP transport's own headers for a browser MCP client.
+  'access-control-allow-headers': 'authorization, content-type, accept, mcp-protocol-version, mcp-session-id, last-event-id',
   'access-control-max-age': '86400',
 };
 
-/** Headers a page may read from an answer. */
-const EXPOSED_HEADERS = 'retry-after, x-cache, x-should-retry';
+/** Headers a page may read from an answer (the last three for a browser MCP client). */
+const EXPOSED_HEADERS = 'retry-after, x-cache, x-should-retry, www-authenticate, mcp-session-id, mcp-protocol-version';
 
 /**
  * ALLOWED_ORIGINS read: the origins, and whether an entry was unusable (not an http(s)

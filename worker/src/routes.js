@@ -27,19 +27,24 @@ async function config(_request, env) {
   return jsonResponse(200, { maxNum, budget: { limit, remaining, resets_at } });
 }
 
-/** OPTIONS: a CORS preflight, 204 for an allowed origin (index.js adds its headers), else 403. */
-function preflight(allowed) {
-  return async (request) => {
-    if (!allowed(request)) {
-      throw new WorkerError(403, 'origin_not_allowed', 'This origin may not call this Worker from a browser; its owner lists allowed origins in ALLOWED_ORIGINS.');
-    }
-    return new Response(null, { status: 204 });
-  };
+/**
+ * OPTIONS: a CORS preflight, of any route a browser may call (the lookups, the GET routes
+ * and /mcp). It carries no token and spends nothing: 204 for an allowed origin (index.js
+ * adds its headers), else a 403 {@link WorkerError}.
+ * @param {Request} request
+ * @param {(request: Request) => boolean} allowed Whether the request's Origin is allowed.
+ * @returns {Response}
+ */
+export function answerPreflight(request, allowed) {
+  if (!allowed(request)) {
+    throw new WorkerError(403, 'origin_not_allowed', 'This origin may not call this Worker from a browser; its owner lists allowed origins in ALLOWED_ORIGINS.');
+  }
+  return new Response(null, { status: 204 });
 }
 
 const FREE_ROUTES = { '/health': { GET: health }, '/budget': { GET: budget }, '/config': { GET: config } };
 
-const ALL_PATHS = 'POST /v1/get_page_backlinks, /v1/get_unique_page_backlinks, /v1/get_domain_backlinks, /v1/get_unique_domain_backlinks; GET /config, /budget, /health';
+const ALL_PATHS = 'POST /v1/get_page_backlinks, /v1/get_unique_page_backlinks, /v1/get_domain_backlinks, /v1/get_unique_domain_backlinks; GET /config, /budget, /health; POST /mcp (MCP)';
 
 /**
  * The route of a request. Throws a 404 or 405 {@link WorkerError} when there is none.
@@ -52,7 +57,7 @@ export function findRoute(request, allowed, path = new URL(request.url).pathname
   const lookup = KIND_BY_PATH[path];
   const methods = lookup ? { POST: null } : FREE_ROUTES[path];
   if (!methods) throw new WorkerError(404, 'not_found', `No such route. Routes: ${ALL_PATHS}.`);
-  if (request.method === 'OPTIONS') return { handle: preflight(allowed) };
+  if (request.method === 'OPTIONS') return { handle: async (req) => answerPreflight(req, allowed) };
   if (!Object.hasOwn(methods, request.method)) {
     const allow = [...Object.keys(methods), 'OPTIONS'].join(', ');
     throw new WorkerError(405, 'method_not_allowed', `This route takes ${allow} only.`, { headers: { allow } });

@@ -23,29 +23,33 @@ describe('CORS', () => {
     const res = await lookUp(APP_ORIGIN, LIST);
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
-    expect(res.headers.get('access-control-expose-headers')).toBe('retry-after, x-cache, x-should-retry');
+    expect(res.headers.get('access-control-expose-headers')).toBe('retry-after, x-cache, x-should-retry, www-authenticate, mcp-session-id, mcp-protocol-version');
     expect(res.headers.get('vary')).toContain('Origin');
     const other = await lookUp(OTHER, LIST);
     expect(other.headers.get('access-control-allow-origin')).toBe(OTHER);
   });
 
-  it('answers an allowed preflight with 204 and the preflight headers, on lookups and GET routes', async () => {
-    for (const route of [PAGE_ROUTE, UNIQUE_ROUTE, '/config', '/budget']) {
+  it('answers an allowed preflight with 204 and the preflight headers, on lookups, GET routes and /mcp', async () => {
+    for (const route of [PAGE_ROUTE, UNIQUE_ROUTE, '/config', '/budget', '/mcp']) {
       const res = await preflight(APP_ORIGIN, LIST, route);
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
       expect(res.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
       expect(res.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
-      expect(res.headers.get('access-control-allow-headers')).toBe('authorization, content-type, accept');
+      expect(res.headers.get('access-control-allow-headers')).toBe('authorization, content-type, accept, mcp-protocol-version, mcp-session-id, last-event-id');
       expect(res.headers.get('access-control-max-age')).toBe('86400');
     }
   });
 
-  it('refuses a preflight from another origin without CORS headers', async () => {
-    const res = await preflight('https://evil.example', LIST);
-    expect(res.status).toBe(403);
-    expect(res.json.code).toBe('origin_not_allowed');
-    expect(corsHeaderNames(res.headers)).toEqual([]);
+  it('refuses a preflight from another origin, or with no Origin, without CORS headers', async () => {
+    for (const route of [PAGE_ROUTE, '/mcp']) {
+      for (const origin of ['https://evil.example', undefined]) {
+        const res = await preflight(origin, LIST, route);
+        expect(res.status).toBe(403);
+        expect(res.json.code).toBe('origin_not_allowed');
+        expect(corsHeaderNames(res.headers)).toEqual([]);
+      }
+    }
   });
 
   it('gives an allowed origin CORS headers on errors too, so the page can read them', async () => {

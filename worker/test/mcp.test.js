@@ -122,6 +122,29 @@ describe('MCP endpoint: access', () => {
     expect(withToken.status).toBe(200);
   });
 
+  it('lets a browser MCP client on an allowed origin through CORS: the preflight needs no token, each message does', async () => {
+    const preflight = await send(
+      new Request(MCP_URL, {
+        method: 'OPTIONS',
+        headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, mcp-protocol-version' },
+      }),
+    );
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    const allowed = preflight.headers.get('access-control-allow-headers').split(', ');
+    for (const name of ['authorization', 'content-type', 'mcp-protocol-version']) expect(allowed).toContain(name);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+
+    const answer = await post(INITIALIZE, { origin: APP_ORIGIN, authorization: `Bearer ${TOKEN}` });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    expect(answer.headers.get('access-control-expose-headers')).toContain('mcp-session-id');
+    const refused = await post(INITIALIZE, { origin: APP_ORIGIN });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN); // so the page can read why
+    expect(refused.headers.get('access-control-expose-headers')).toContain('www-authenticate');
+  });
+
   it('refuses a browser Origin that is not allowed, even with a token', async () => {
     const response = await post(INITIALIZE, { origin: 'https://evil.example', authorization: `Bearer ${TOKEN}` });
     expect(response.status).toBe(403);
