@@ -24,6 +24,8 @@ const TOP = 15;
 const ORIGIN = 'http://127.0.0.1:9';
 const PAGE = 'https://example.com/bench-profile';
 const PLAIN_CONFIG = fileURLToPath(new URL('./plain-worker/wrangler.toml', import.meta.url));
+/** The profiler's entries for time outside JS: not the Worker's work. */
+const NOT_BUSY = /^\((idle|program)\)$/;
 
 let sent = 0;
 
@@ -86,7 +88,7 @@ async function profileHits(worker) {
     perFunction.set(name, (perFunction.get(name) ?? 0) + 1);
   }
   let busy = 0;
-  for (const [name, count] of perFunction) if (!/^\((idle|program)\)$/.test(name)) busy += count;
+  for (const [name, count] of perFunction) if (!NOT_BUSY.test(name)) busy += count;
   return { busyPerHit: busy / HITS, perFunction };
 }
 
@@ -99,7 +101,7 @@ try {
   console.log(`CPU samples in the Worker's isolate per cache hit (${HITS} hits each, concurrency ${CONCURRENCY}, one sample per ${INTERVAL_US} µs of running):`);
   console.log(`  package Worker ${real.busyPerHit.toFixed(2)}, plain JS Worker ${plain.busyPerHit.toFixed(2)}: ${(real.busyPerHit / plain.busyPerHit).toFixed(2)}x`);
   console.log(`  the package Worker's ${TOP} busiest functions, samples per hit (runtime calls have no bundle line):`);
-  const top = [...real.perFunction].filter(([name]) => !/^\((idle|program)\)$/.test(name)).sort((a, b) => b[1] - a[1]).slice(0, TOP);
+  const top = [...real.perFunction].filter(([name]) => !NOT_BUSY.test(name)).sort((a, b) => b[1] - a[1]).slice(0, TOP);
   for (const [name, count] of top) console.log(`    ${(count / HITS).toFixed(3).padStart(6)}  ${name}`);
 } finally {
   await Promise.all(workers.map((worker) => worker.close()));

@@ -14,7 +14,7 @@ import { readForm } from './form.js';
 import { WorkerError, errorResponse, finishHeaders, jsonResponse } from './http.js';
 import { logRequest, newRecord } from './log.js';
 import { runLookup } from './lookup.js';
-import { answerPreflight, findRoute } from './routes.js';
+import { findRoute } from './routes.js';
 
 export { BudgetObject } from './budget.js';
 export { LookupObject } from './coalesce.js';
@@ -50,14 +50,11 @@ export default {
     const origin = allowedOrigin(request, env);
     let response;
     try {
-      if (url.pathname === '/mcp' && request.method === 'OPTIONS') {
-        // A browser MCP client's preflight: no token (browsers send none), no SDK loaded.
-        response = answerPreflight(request, () => origin !== null);
-      } else if (url.pathname === '/mcp') {
+      const route = findRoute(request, () => origin !== null, url.pathname);
+      if (route.mcp) {
         // Loaded on first use: the MCP SDK costs ~100 ms of startup CPU the other routes need not pay.
         response = await (await import('./mcp.js')).handleMcp({ request, env, ctx, record });
       } else {
-        const route = findRoute(request, () => origin !== null, url.pathname);
         response = route.lookup ? await lookUp(request, env, ctx, record, route.lookup) : await route.handle(request, env);
       }
     } catch (caught) {
